@@ -47,9 +47,10 @@ export class RechainError extends Error {
     this.field = options.field;
   }
 
-  /** One line for an operator: where, then what. */
+  /** One line for an operator: where, then what (a message that names its file is not prefixed again). */
   describe(): string {
-    const where = [this.file, this.field].filter(Boolean).join(': ');
+    const file = this.file && !this.message.includes(this.file) ? this.file : undefined;
+    const where = [file, this.field].filter(Boolean).join(': ');
     return where ? `${where}: ${this.message}` : this.message;
   }
 
