@@ -1,0 +1,46 @@
+// `rechain serve`: start the proxy from flags or --config, wire the signals (SIGHUP reloads,
+// SIGTERM/SIGINT drain and exit 0), and run until stopped.
+import { createMetrics } from '../admin/metrics.js';
+import { loadServeConfig, SERVE_PARSE_OPTIONS } from '../config/index.js';
+import { startProxy } from '../proxy/proxy.js';
+import { systemClock } from '../runtime/clock.js';
+import { createLogger } from '../runtime/logger.js';
+import { parseFlags } from './args.js';
+import { VERSION } from './version.js';
+
+export async function runServe(args: readonly string[]): Promise<number> {
+  const { values } = parseFlags(args, SERVE_PARSE_OPTIONS);
+  const config = await loadServeConfig(values);
+  const logger = createLogger(config.log.level);
+  const proxy = await startProxy(config, { env: process.env, clock: systemClock, logger, metrics: createMetrics(VERSION) });
+  logger.info(
+    {
+      event: 'started',
+      version: VERSION,
+      listeners: Object.fromEntries([...proxy.listeners].map(([name, a]) => [name, `${a.address}:${a.port}`])),
+      admin: proxy.admin ? `${proxy.admin.address}:${proxy.admin.port}` : undefined,
+    },
+    'rechain is serving',
+  );
+
+  return new Promise((resolve) => {
+    const onHup = (): void => {
+      logger.info({ event: 'signal', signal: 'SIGHUP' }, 'SIGHUP: reloading');
+      void proxy.reload('signal');
+    };
+    let stopping = false;
+    const onStop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ event: 'signal', signal }, `${signal}: shutting down`);
+      process.off('SIGHUP', onHup);
+      void proxy.shutdown(config.limits.drainTimeoutMs).then(() => {
+        logger.info({ event: 'stopped' }, 'rechain stopped');
+        resolve(0);
+      });
+    };
+    process.on('SIGHUP', onHup);
+    process.once('SIGTERM', onStop);
+    process.once('SIGINT', onStop);
+  });
+}

@@ -1,0 +1,65 @@
+// HTTP mode: secure sockets are fed into a plain http.Server whose requests the HTTP forwarder
+// proxies to the route's backend (SNI routing), with the verified client identity in XFCC.
+import http from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { Logger } from 'pino';
+import type { ListenerMetrics } from '../admin/metrics.js';
+import type { HttpListenerConfig, LimitsConfig } from '../config/types.js';
+import { attachHttpForwarder } from '../net/http-forwarder.js';
+import type { ServedConnection } from '../net/tls-listener.js';
+import type { RouteTarget } from '../tls/snapshot.js';
+
+export interface HttpHandler {
+  serve(socket: TLSSocket, target: RouteTarget, onClosed: () => void): ServedConnection;
+  /** Shutdown begins: close keep-alive connections that wait for no response. */
+  drainIdle(): void;
+  close(): void;
+}
+
+export function httpHandler(
+  listener: HttpListenerConfig,
+  limits: LimitsConfig,
+  metrics: ListenerMetrics,
+  logger: Logger,
+  clientCertHeader?: (req: http.IncomingMessage) => string | undefined,
+): HttpHandler {
+  const server = http.createServer();
+  server.keepAliveTimeout = limits.idleTimeoutMs > 0 ? limits.idleTimeoutMs : 60_000;
+  const targets = new WeakMap<object, RouteTarget>();
+  const forwarder = attachHttpForwarder(server, {
+    resolveBackend: (req) => {
+      const backend = targets.get(req.socket)?.backend;
+      if (!backend) throw new Error(`no route for ${(req.socket as TLSSocket).servername || 'a client without SNI'}`);
+      return backend;
+    },
+    ...(clientCertHeader ? { clientCertHeader } : {}),
+    connectTimeoutMs: limits.connectTimeoutMs,
+    responseTimeoutMs: limits.backendTimeoutMs,
+    events: {
+      onBackendError: (reason, error) => {
+        metrics.backendError(reason);
+        logger.warn({ event: 'backend_error', listener: listener.name, reason, error: error.message }, 'backend failed');
+      },
+    },
+  });
+  return {
+    serve(socket, target, onClosed) {
+      targets.set(socket, target);
+      socket.once('close', () => {
+        // HTTP mode counts the client connection's bytes once, at close, not per request.
+        metrics.bytes('client_to_backend', socket.bytesRead);
+        metrics.bytes('backend_to_client', socket.bytesWritten);
+        onClosed();
+      });
+      server.emit('connection', socket);
+      return { close: () => socket.destroy() };
+    },
+    drainIdle() {
+      server.closeIdleConnections();
+    },
+    close() {
+      forwarder.close();
+      server.close();
+    },
+  };
+}

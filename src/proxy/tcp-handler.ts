@@ -1,0 +1,38 @@
+// TCP mode: each secure connection is relayed to its route's backend, with an optional
+// PROXY v2 header. Wires the forwarder's callbacks to metrics and logs.
+import type tls from 'node:tls';
+import type { Logger } from 'pino';
+import type { ListenerMetrics } from '../admin/metrics.js';
+import type { LimitsConfig, TcpListenerConfig } from '../config/types.js';
+import { buildProxyV2Header, proxyHeaderInfo } from '../net/proxy-protocol.js';
+import { forwardTcp } from '../net/tcp-forwarder.js';
+import type { ServedConnection } from '../net/tls-listener.js';
+import type { RouteTarget } from '../tls/snapshot.js';
+
+export function tcpHandler(listener: TcpListenerConfig, limits: LimitsConfig, metrics: ListenerMetrics, logger: Logger) {
+  return (socket: tls.TLSSocket, target: RouteTarget, onClosed: () => void): ServedConnection => {
+    if (!target.backend) {
+      metrics.backendError('no_route');
+      logger.warn({ event: 'no_route', listener: listener.name, servername: socket.servername || undefined }, 'no route for this server name; connection closed');
+      socket.destroy();
+      onClosed();
+      return { close: () => {} };
+    }
+    const info = listener.proxyProtocol ? proxyHeaderInfo(socket) : undefined;
+    const forwarding = forwardTcp(socket, {
+      backend: target.backend,
+      connectTimeoutMs: limits.connectTimeoutMs,
+      idleTimeoutMs: limits.idleTimeoutMs,
+      ...(info ? { header: buildProxyV2Header(info) } : {}),
+      events: {
+        onBackendError: (reason, error) => {
+          metrics.backendError(reason);
+          logger.warn({ event: 'backend_error', listener: listener.name, backend: `${target.backend!.host}:${target.backend!.port}`, reason, error: error.message }, 'backend failed');
+        },
+        onBytes: (direction, n) => metrics.bytes(direction, n),
+        onClose: onClosed,
+      },
+    });
+    return { close: () => forwarding.close() };
+  };
+}

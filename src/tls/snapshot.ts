@@ -1,0 +1,102 @@
+// An immutable serving state: per certificate its report, per listener its SNI router to
+// contexts and backends. A reload builds a whole new snapshot and swaps it in (holder.ts);
+// open connections keep the context they handshook with.
+import type tls from 'node:tls';
+import type { ChainReport } from '../chain/engine.js';
+import { leafCoversName, peerName } from '../chain/hostname.js';
+import type { Address, Config, ListenerConfig } from '../config/types.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import type { Certificate } from '../pki/certificate.js';
+import { createSniRouter, type SniRouter } from '../net/sni-routes.js';
+import type { Inputs } from './inputs.js';
+import { buildSecureContext, contextOptions, type ContextInput } from './secure-context.js';
+
+export interface RouteTarget {
+  readonly certificate: string;
+  readonly context: tls.SecureContext;
+  readonly backend: Address | undefined;
+}
+
+export interface ListenerState {
+  readonly router: SniRouter<RouteTarget>;
+  /** Options of the default context (clients without SNI), for tls.Server#setSecureContext. */
+  readonly defaultOptions: tls.SecureContextOptions;
+}
+
+export interface Snapshot {
+  readonly generation: number;
+  /** Wall time the chains were judged at. */
+  readonly at: number;
+  readonly reports: ReadonlyMap<string, ChainReport>;
+  readonly listeners: ReadonlyMap<string, ListenerState>;
+}
+
+function covers(leaf: Certificate, name: string): boolean {
+  const san = leaf.facts?.subjectAltName;
+  if (name.startsWith('*.')) return san?.dns.some((d) => d.toLowerCase() === name) ?? false;
+  return leafCoversName(san, peerName(name));
+}
+
+/** Route names the routed certificate's leaf does not cover: a configuration error. */
+export function uncoveredRoutes(config: Config, inputs: Inputs): ConfigProblem[] {
+  const leaves = new Map(inputs.certificates.map((c) => [c.config.name, c.leaf]));
+  const problems: ConfigProblem[] = [];
+  config.listeners.forEach((listener, i) => {
+    listener.routes.forEach((route, j) => {
+      const leaf = leaves.get(route.certificate);
+      for (const name of route.names) {
+        if (leaf && !covers(leaf, name)) {
+          problems.push({ path: `listeners[${i}].routes[${j}].names`, message: `${name} is not covered by certificate "${route.certificate}" (${leaf.label})` });
+        }
+      }
+    });
+  });
+  return problems;
+}
+
+function contextInput(listener: ListenerConfig, inputs: Inputs, reports: ReadonlyMap<string, ChainReport>, name: string): ContextInput {
+  const cert = inputs.certificates.find((c) => c.config.name === name);
+  const report = reports.get(name);
+  if (!cert?.key || !report) throw new Error(`certificate "${name}" has no key or report`);
+  const clientCa = inputs.clientCas.get(listener.name);
+  return {
+    key: cert.key,
+    chain: report.served,
+    minVersion: listener.tls.minVersion,
+    maxVersion: listener.tls.maxVersion,
+    ciphers: listener.tls.ciphers,
+    clientCa: clientCa?.map((c) => c.toPem()),
+  };
+}
+
+function listenerState(listener: ListenerConfig, inputs: Inputs, reports: ReadonlyMap<string, ChainReport>, ticketKeys: Buffer): ListenerState {
+  const contexts = new Map<string, tls.SecureContext>();
+  const context = (name: string): tls.SecureContext => {
+    let ctx = contexts.get(name);
+    if (!ctx) {
+      ctx = buildSecureContext(contextInput(listener, inputs, reports, name), ticketKeys);
+      contexts.set(name, ctx);
+    }
+    return ctx;
+  };
+  const fallback: RouteTarget = { certificate: listener.certificate, context: context(listener.certificate), backend: listener.backend };
+  const routes = listener.routes.map((r) => ({ names: r.names, target: { certificate: r.certificate, context: context(r.certificate), backend: r.backend } }));
+  return {
+    router: createSniRouter(routes, fallback),
+    defaultOptions: contextOptions(contextInput(listener, inputs, reports, listener.certificate), ticketKeys),
+  };
+}
+
+export function buildSnapshot(
+  config: Config,
+  inputs: Inputs,
+  reports: ReadonlyMap<string, ChainReport>,
+  ticketKeys: Buffer,
+  generation: number,
+  at: number,
+): Snapshot {
+  const problems = uncoveredRoutes(config, inputs);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const listeners = new Map(config.listeners.map((l) => [l.name, listenerState(l, inputs, reports, ticketKeys)]));
+  return Object.freeze({ generation, at, reports, listeners });
+}
