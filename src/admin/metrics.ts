@@ -29,6 +29,8 @@ export interface ServedChainMetrics {
 
 export interface Metrics {
   listener(name: string): ListenerMetrics;
+  /** Which trust stores exist and whether each is required (for alerts on required stores). */
+  trustStores(stores: readonly { name: string; required: boolean }[]): void;
   chainSelected(certificate: string, chain: ServedChainMetrics): void;
   /** Drop every chain series of a certificate that is no longer configured. */
   chainRemoved(certificate: string): void;
@@ -36,6 +38,9 @@ export interface Metrics {
   render(): Promise<string>;
   readonly contentType: string;
 }
+
+/** Failure reasons every listener reports from the start, at 0, so rate() sees the first one. */
+const KNOWN_FAILURE_REASONS = ['unknown_ca', 'bad_certificate', 'certificate_unknown', 'client_cert_missing', 'client_cert_rejected', 'timeout'];
 
 const noopListener: ListenerMetrics = {
   handshake: () => {},
@@ -49,6 +54,7 @@ const noopListener: ListenerMetrics = {
 /** For commands that serve nothing (explain, check) and for tests that do not look. */
 export const noopMetrics: Metrics = {
   listener: () => noopListener,
+  trustStores: () => {},
   chainSelected: () => {},
   chainRemoved: () => {},
   reload: () => {},
@@ -93,6 +99,15 @@ export function createMetrics(version: string): Metrics {
     registers: r,
   });
   const reloads = new Counter({ name: 'rechain_reloads_total', help: 'Reloads by result (success, error).', labelNames: ['result'], registers: r });
+  // Present at 0 from the start: increase() cannot see a counter whose first sample is 1.
+  reloads.inc({ result: 'success' }, 0);
+  reloads.inc({ result: 'error' }, 0);
+  const storeInfo = new Gauge({
+    name: 'rechain_trust_store_info',
+    help: 'The configured trust stores, and whether each is required (1).',
+    labelNames: ['store', 'required'],
+    registers: r,
+  });
   const handshakes = new Counter({ name: 'rechain_handshakes_total', help: 'Completed TLS handshakes.', labelNames: ['listener'], registers: r });
   const failures = new Counter({
     name: 'rechain_handshake_failures_total',
@@ -137,6 +152,10 @@ export function createMetrics(version: string): Metrics {
     contentType: registry.contentType,
     render: () => registry.metrics(),
     reload: (result) => reloads.inc({ result }),
+    trustStores(stores) {
+      storeInfo.reset();
+      for (const store of stores) storeInfo.set({ store: store.name, required: String(store.required) }, 1);
+    },
     chainRemoved,
     chainSelected(certificate, chain) {
       chainRemoved(certificate);
@@ -155,6 +174,7 @@ export function createMetrics(version: string): Metrics {
       const handshakeCount = handshakes.labels(name);
       const handshakeTime = duration.labels(name);
       opened.set(0);
+      for (const reason of KNOWN_FAILURE_REASONS) failures.inc({ listener: name, reason }, 0);
       return {
         handshake: (seconds) => {
           handshakeCount.inc();

@@ -71,6 +71,7 @@ function startListener(config: Config, listener: ListenerConfig, state: ServingS
 
 export async function startProxy(config: Config, deps: ProxyDeps): Promise<RunningProxy> {
   const state = new ServingState({ config, env: deps.env, clock: deps.clock, verifier: new CachingSignatureVerifier(), metrics: deps.metrics, logger: deps.logger, ticketKeys: generateTicketKeys() });
+  deps.metrics.trustStores(config.trust.stores);
   await state.start();
 
   const started = config.listeners.map((l) => ({ config: l, ...startListener(config, l, state, deps) }));
