@@ -1,5 +1,6 @@
 // The commands and their help text. Flag help comes from the same table parseArgs reads.
 import { SERVE_FLAGS, type FlagSpec } from '../config/index.js';
+import { runDemoCommand } from './demo.js';
 import { EXPLAIN_INPUT_FLAGS, runExplain } from './explain.js';
 import { runServe } from './serve.js';
 import { VERSION } from './version.js';
@@ -34,6 +35,12 @@ export const COMMANDS = {
       ['--json', 'Print the report as JSON'],
     ],
     run: runExplain,
+  },
+  demo: {
+    describe: 'Replay the September 2021 chain incident on this machine and show rechain fixing it',
+    synopsis: 'rechain demo [--duration SECONDS]',
+    flags: [['--duration SECONDS', 'Stop after this long (default: run until Ctrl-C)']],
+    run: runDemoCommand,
   },
   version: {
     describe: `rechain ${VERSION}`,

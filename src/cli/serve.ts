@@ -1,6 +1,7 @@
 // `rechain serve`: start the proxy from flags or --config, wire the signals (SIGHUP reloads,
 // SIGTERM/SIGINT drain and exit 0), and run until stopped.
 import { createMetrics } from '../admin/metrics.js';
+import { formatAddress } from '../config/addresses.js';
 import { loadServeConfig, SERVE_PARSE_OPTIONS } from '../config/index.js';
 import { startProxy } from '../proxy/proxy.js';
 import { systemClock } from '../runtime/clock.js';
@@ -17,8 +18,8 @@ export async function runServe(args: readonly string[]): Promise<number> {
     {
       event: 'started',
       version: VERSION,
-      listeners: Object.fromEntries([...proxy.listeners].map(([name, a]) => [name, `${a.address}:${a.port}`])),
-      admin: proxy.admin ? `${proxy.admin.address}:${proxy.admin.port}` : undefined,
+      listeners: Object.fromEntries([...proxy.listeners].map(([name, a]) => [name, formatAddress({ host: a.address, port: a.port })])),
+      admin: proxy.admin ? formatAddress({ host: proxy.admin.address, port: proxy.admin.port }) : undefined,
     },
     'rechain is serving',
   );

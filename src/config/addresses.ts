@@ -71,3 +71,8 @@ function parsePort(text: string, rules: AddressRules): number | { problem: strin
   if (!(port >= lowest && port <= 65535)) return { problem: `the port must be a number from ${lowest} to 65535` };
   return port;
 }
+
+/** `HOST:PORT`, with brackets around an IPv6 host. */
+export function formatAddress(address: Address): string {
+  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}

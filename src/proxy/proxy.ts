@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import type net from 'node:net';
 import type { Metrics } from '../admin/metrics.js';
 import { startAdminServer, type AdminServer } from '../admin/server.js';
-import type { Config, ListenerConfig } from '../config/types.js';
+import { formatAddress } from '../config/addresses.js';
+import type { Address, Config, ListenerConfig } from '../config/types.js';
+import { ErrorCodes, RechainError } from '../errors.js';
 import { TlsListener } from '../net/tls-listener.js';
 import { CachingSignatureVerifier } from '../pki/signatures.js';
 import type { Clock } from '../runtime/clock.js';
@@ -37,6 +39,12 @@ export interface RunningProxy {
 }
 
 const FAILURE_LOG_INTERVAL_MS = 10_000;
+
+function listenError(cause: unknown, field: string, address: Address): RechainError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  const why = code === 'EADDRINUSE' ? 'the address is already in use' : code === 'EACCES' ? 'permission denied' : (cause as Error).message;
+  return new RechainError(ErrorCodes.NETWORK, `cannot listen on ${formatAddress(address)}: ${why}`, { field, cause });
+}
 
 function startListener(config: Config, listener: ListenerConfig, state: ServingState, deps: ProxyDeps) {
   const metrics = deps.metrics.listener(listener.name);
@@ -76,21 +84,29 @@ export async function startProxy(config: Config, deps: ProxyDeps): Promise<Runni
 
   const started = config.listeners.map((l) => ({ config: l, ...startListener(config, l, state, deps) }));
   const listeners = new Map<string, net.AddressInfo>();
-  try {
-    for (const s of started) listeners.set(s.config.name, await s.tlsListener.listen());
-  } catch (e) {
-    await Promise.all(started.map((s) => s.tlsListener.stopAccepting()));
-    throw e;
+  const stopAll = () => Promise.all(started.map((s) => s.tlsListener.stopAccepting()));
+  for (const [i, s] of started.entries()) {
+    try {
+      listeners.set(s.config.name, await s.tlsListener.listen());
+    } catch (e) {
+      await stopAll();
+      throw listenError(e, `listeners[${i}].listen`, s.config.listen);
+    }
   }
   state.onSwap(() => started.forEach((s) => s.tlsListener.refresh()));
 
   let admin: AdminServer | undefined;
   if (config.admin) {
-    admin = await startAdminServer(config.admin.listen.host, config.admin.listen.port, {
-      metrics: deps.metrics,
-      readiness: () => readiness(state.snapshot, started.map((s) => s.config.name), listeners),
-      chains: () => chainsView(state.snapshot),
-    });
+    try {
+      admin = await startAdminServer(config.admin.listen.host, config.admin.listen.port, {
+        metrics: deps.metrics,
+        readiness: () => readiness(state.snapshot, started.map((s) => s.config.name), listeners),
+        chains: () => chainsView(state.snapshot),
+      });
+    } catch (e) {
+      await stopAll();
+      throw listenError(e, 'admin.listen', config.admin.listen);
+    }
   }
 
   const reload = (trigger: ReloadTrigger): Promise<ReloadResult> =>

@@ -3,6 +3,7 @@
 import type tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { ListenerMetrics } from '../admin/metrics.js';
+import { formatAddress } from '../config/addresses.js';
 import type { LimitsConfig, TcpListenerConfig } from '../config/types.js';
 import { buildProxyV2Header, proxyHeaderInfo } from '../net/proxy-protocol.js';
 import { forwardTcp } from '../net/tcp-forwarder.js';
@@ -27,7 +28,7 @@ export function tcpHandler(listener: TcpListenerConfig, limits: LimitsConfig, me
       events: {
         onBackendError: (reason, error) => {
           metrics.backendError(reason);
-          logger.warn({ event: 'backend_error', listener: listener.name, backend: `${target.backend!.host}:${target.backend!.port}`, reason, error: error.message }, 'backend failed');
+          logger.warn({ event: 'backend_error', listener: listener.name, backend: formatAddress(target.backend!), reason, error: error.message }, 'backend failed');
         },
         onBytes: (direction, n) => metrics.bytes(direction, n),
         onClose: onClosed,
