@@ -4,11 +4,8 @@
 // config, the chain engine, metrics or the logger.
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { BackendTimeoutError, classifyBackendError } from './backend.js';
+import { BackendTimeoutError, DEFAULT_CONNECT_TIMEOUT_MS, classifyBackendError } from './backend.js';
 import type { BackendAddress, BackendErrorReason } from './backend.js';
-
-/** ghostunnel's default connect timeout. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 export type Direction = 'client_to_backend' | 'backend_to_client';
 
@@ -40,12 +37,6 @@ export interface TcpForwardEvents {
   /** Exactly once per forwarding, after both sockets are torn down. */
   onClose(summary: TcpForwardSummary): void;
 }
-
-export const NOOP_TCP_FORWARD_EVENTS: TcpForwardEvents = Object.freeze({
-  onBackendError() {},
-  onBytes() {},
-  onClose() {},
-});
 
 export interface TcpForwardOptions {
   readonly backend: BackendAddress;

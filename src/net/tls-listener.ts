@@ -22,7 +22,10 @@ export interface ServedConnection {
   close(): void;
 }
 
-export interface TlsListenerOptions<T extends ListenTarget> {
+/** After the handshake: refuse the peer (a reason for the metrics), or accept it with what was learnt. */
+export type PeerCheck<P> = { readonly refuse: HandshakeFailureReason; readonly detail: string } | { readonly peer: P | undefined };
+
+export interface TlsListenerOptions<T extends ListenTarget, P> {
   readonly name: string;
   readonly host: string;
   readonly port: number;
@@ -32,23 +35,26 @@ export interface TlsListenerOptions<T extends ListenTarget> {
   readonly maxConnections: number;
   /** The routing of the current snapshot. */
   routing(): ListenerRouting<T>;
-  serve(socket: tls.TLSSocket, target: T, onClosed: () => void): ServedConnection;
+  serve(socket: tls.TLSSocket, target: T, onClosed: () => void, peer: P | undefined): ServedConnection;
   onHandshakeFailure(reason: HandshakeFailureReason, error: Error, remote: string | undefined): void;
-  /** Optional check after the handshake (client certificates); a string refuses with that reason. */
-  verifyPeer?(socket: tls.TLSSocket): HandshakeFailureReason | undefined;
+  /**
+   * Client certificates, checked before any byte is read or forwarded. Node offers no verify
+   * callback inside the handshake, so a refused peer is disconnected right after it.
+   */
+  verifyPeer?(socket: tls.TLSSocket): PeerCheck<P>;
   readonly metrics: ListenerMetrics;
   readonly monotonicNow: () => number;
 }
 
-export class TlsListener<T extends ListenTarget> {
-  readonly #options: TlsListenerOptions<T>;
+export class TlsListener<T extends ListenTarget, P = never> {
+  readonly #options: TlsListenerOptions<T, P>;
   readonly #server: tls.Server;
   readonly #accepted = new WeakMap<net.Socket, number>();
   readonly #served = new Set<ServedConnection>();
   readonly #refused = new WeakSet<net.Socket>();
   #open = 0;
 
-  constructor(options: TlsListenerOptions<T>) {
+  constructor(options: TlsListenerOptions<T, P>) {
     this.#options = options;
     const routing = options.routing();
     this.#server = tls.createServer({
@@ -126,16 +132,16 @@ export class TlsListener<T extends ListenTarget> {
     const accepted = raw ? this.#accepted.get(raw) : undefined;
     if (accepted !== undefined) this.#options.metrics.handshake((this.#options.monotonicNow() - accepted) / 1000);
     socket.on('error', () => {}); // the handler takes over; until then an error must not crash us
-    const refusal = this.#options.verifyPeer?.(socket);
-    if (refusal) {
-      this.#options.metrics.handshakeFailure(refusal);
-      this.#options.onHandshakeFailure(refusal, new Error(refusal), socket.remoteAddress);
+    const check = this.#options.verifyPeer?.(socket) ?? { peer: undefined };
+    if ('refuse' in check) {
+      this.#options.metrics.handshakeFailure(check.refuse);
+      this.#options.onHandshakeFailure(check.refuse, new Error(check.detail), socket.remoteAddress);
       socket.destroy();
       return;
     }
     // Routes map names to backends and never change on reload, so resolving again is safe.
     const target = this.#options.routing().router.route(socket.servername);
-    const served = this.#options.serve(socket, target, () => this.#served.delete(served));
+    const served = this.#options.serve(socket, target, () => this.#served.delete(served), check.peer);
     this.#served.add(served);
   }
 }
