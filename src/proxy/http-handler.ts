@@ -8,31 +8,32 @@ import type { HttpListenerConfig, LimitsConfig } from '../config/types.js';
 import { attachHttpForwarder } from '../net/http-forwarder.js';
 import type { ServedConnection } from '../net/tls-listener.js';
 import type { RouteTarget } from '../tls/snapshot.js';
+import { xfccValue, type PeerIdentity } from '../mtls/peer-identity.js';
 
 export interface HttpHandler {
-  serve(socket: TLSSocket, target: RouteTarget, onClosed: () => void): ServedConnection;
+  serve(socket: TLSSocket, target: RouteTarget, onClosed: () => void, peer: PeerIdentity | undefined): ServedConnection;
   /** Shutdown begins: close keep-alive connections that wait for no response. */
   drainIdle(): void;
   close(): void;
 }
 
-export function httpHandler(
-  listener: HttpListenerConfig,
-  limits: LimitsConfig,
-  metrics: ListenerMetrics,
-  logger: Logger,
-  clientCertHeader?: (req: http.IncomingMessage) => string | undefined,
-): HttpHandler {
+export function httpHandler(listener: HttpListenerConfig, limits: LimitsConfig, metrics: ListenerMetrics, logger: Logger): HttpHandler {
   const server = http.createServer();
   server.keepAliveTimeout = limits.idleTimeoutMs > 0 ? limits.idleTimeoutMs : 60_000;
   const targets = new WeakMap<object, RouteTarget>();
+  const peers = new WeakMap<object, PeerIdentity>();
+  const { enabled, details } = listener.forwardClientCert;
   const forwarder = attachHttpForwarder(server, {
     resolveBackend: (req) => {
       const backend = targets.get(req.socket)?.backend;
       if (!backend) throw new Error(`no route for ${(req.socket as TLSSocket).servername || 'a client without SNI'}`);
       return backend;
     },
-    ...(clientCertHeader ? { clientCertHeader } : {}),
+    // Only ever built from the verified chain; a client-sent header is removed by the forwarder.
+    ...(enabled ? { clientCertHeader: (req: http.IncomingMessage) => {
+      const peer = peers.get(req.socket);
+      return peer ? xfccValue(peer, details) : undefined;
+    } } : {}),
     connectTimeoutMs: limits.connectTimeoutMs,
     responseTimeoutMs: limits.backendTimeoutMs,
     events: {
@@ -43,8 +44,9 @@ export function httpHandler(
     },
   });
   return {
-    serve(socket, target, onClosed) {
+    serve(socket, target, onClosed, peer) {
       targets.set(socket, target);
+      if (peer) peers.set(socket, peer);
       socket.once('close', () => {
         // HTTP mode counts the client connection's bytes once, at close, not per request.
         metrics.bytes('client_to_backend', socket.bytesRead);

@@ -9,7 +9,9 @@ import { formatAddress } from '../config/addresses.js';
 import type { Address, Config, ListenerConfig } from '../config/types.js';
 import { ErrorCodes, RechainError } from '../errors.js';
 import { TlsListener } from '../net/tls-listener.js';
-import { CachingSignatureVerifier } from '../pki/signatures.js';
+import { CachingSignatureVerifier, type SignatureVerifier } from '../pki/signatures.js';
+import type { PeerIdentity } from '../mtls/peer-identity.js';
+import { checkClientCertificate } from './client-auth.js';
 import type { Clock } from '../runtime/clock.js';
 import { RateLimiter } from '../runtime/rate-limit.js';
 import { PathWatcher } from '../runtime/watcher.js';
@@ -46,13 +48,18 @@ function listenError(cause: unknown, field: string, address: Address): RechainEr
   return new RechainError(ErrorCodes.NETWORK, `cannot listen on ${formatAddress(address)}: ${why}`, { field, cause });
 }
 
-function startListener(config: Config, listener: ListenerConfig, state: ServingState, deps: ProxyDeps) {
+function startListener(config: Config, listener: ListenerConfig, state: ServingState, deps: ProxyDeps, verifier: SignatureVerifier) {
   const metrics = deps.metrics.listener(listener.name);
   const log = deps.logger.child({ listener: listener.name });
   const limiter = new RateLimiter(FAILURE_LOG_INTERVAL_MS, () => deps.clock.monotonic());
   const http = listener.mode === 'http' ? httpHandler(listener, config.limits, metrics, log) : undefined;
   const tcp = listener.mode === 'tcp' ? tcpHandler(listener, config.limits, metrics, log) : undefined;
-  const tlsListener = new TlsListener<RouteTarget>({
+  const current = () => {
+    const s = state.snapshot.listeners.get(listener.name);
+    if (!s) throw new Error(`listener ${listener.name} missing from the snapshot`);
+    return s;
+  };
+  const tlsListener = new TlsListener<RouteTarget, PeerIdentity>({
     name: listener.name,
     host: listener.listen.host,
     port: listener.listen.port,
@@ -60,12 +67,9 @@ function startListener(config: Config, listener: ListenerConfig, state: ServingS
     requestClientCert: listener.clientAuth.mode !== 'none',
     handshakeTimeoutMs: config.limits.handshakeTimeoutMs,
     maxConnections: config.limits.maxConnections,
-    routing: () => {
-      const s = state.snapshot.listeners.get(listener.name);
-      if (!s) throw new Error(`listener ${listener.name} missing from the snapshot`);
-      return s;
-    },
-    serve: (socket, target, onClosed) => (http ? http.serve(socket, target, onClosed) : tcp!(socket, target, onClosed)),
+    routing: current,
+    serve: (socket, target, onClosed, peer) => (http ? http.serve(socket, target, onClosed, peer) : tcp!(socket, target, onClosed, peer)),
+    ...(listener.clientAuth.mode === 'none' ? {} : { verifyPeer: (socket) => checkClientCertificate(socket, current().clientAuth, verifier, deps, log, limiter) }),
     onHandshakeFailure: (reason, error, remote) => {
       const suppressed = limiter.admit(reason);
       if (suppressed === undefined) return;
@@ -78,11 +82,12 @@ function startListener(config: Config, listener: ListenerConfig, state: ServingS
 }
 
 export async function startProxy(config: Config, deps: ProxyDeps): Promise<RunningProxy> {
-  const state = new ServingState({ config, env: deps.env, clock: deps.clock, verifier: new CachingSignatureVerifier(), metrics: deps.metrics, logger: deps.logger, ticketKeys: generateTicketKeys() });
+  const verifier = new CachingSignatureVerifier();
+  const state = new ServingState({ config, env: deps.env, clock: deps.clock, verifier, metrics: deps.metrics, logger: deps.logger, ticketKeys: generateTicketKeys() });
   deps.metrics.trustStores(config.trust.stores);
   await state.start();
 
-  const started = config.listeners.map((l) => ({ config: l, ...startListener(config, l, state, deps) }));
+  const started = config.listeners.map((l) => ({ config: l, ...startListener(config, l, state, deps, verifier) }));
   const listeners = new Map<string, net.AddressInfo>();
   const stopAll = () => Promise.all(started.map((s) => s.tlsListener.stopAccepting()));
   for (const [i, s] of started.entries()) {

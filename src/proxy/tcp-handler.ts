@@ -9,9 +9,10 @@ import { buildProxyV2Header, proxyHeaderInfo } from '../net/proxy-protocol.js';
 import { forwardTcp } from '../net/tcp-forwarder.js';
 import type { ServedConnection } from '../net/tls-listener.js';
 import type { RouteTarget } from '../tls/snapshot.js';
+import { leafOf, type PeerIdentity } from '../mtls/peer-identity.js';
 
 export function tcpHandler(listener: TcpListenerConfig, limits: LimitsConfig, metrics: ListenerMetrics, logger: Logger) {
-  return (socket: tls.TLSSocket, target: RouteTarget, onClosed: () => void): ServedConnection => {
+  return (socket: tls.TLSSocket, target: RouteTarget, onClosed: () => void, peer: PeerIdentity | undefined): ServedConnection => {
     if (!target.backend) {
       metrics.backendError('no_route');
       logger.warn({ event: 'no_route', listener: listener.name, servername: socket.servername || undefined }, 'no route for this server name; connection closed');
@@ -19,7 +20,7 @@ export function tcpHandler(listener: TcpListenerConfig, limits: LimitsConfig, me
       onClosed();
       return { close: () => {} };
     }
-    const info = listener.proxyProtocol ? proxyHeaderInfo(socket) : undefined;
+    const info = listener.proxyProtocol ? proxyHeaderInfo(socket, peer && { commonName: leafOf(peer).facts?.commonNames[0] }) : undefined;
     const forwarding = forwardTcp(socket, {
       backend: target.backend,
       connectTimeoutMs: limits.connectTimeoutMs,

@@ -8,6 +8,7 @@ import type { CertificateConfig, Config, TrustSource } from '../config/types.js'
 import { loadCertificates, mergeLoaded, type LoadWarning } from '../pki/load-certificates.js';
 import { loadCertificateChain, loadIdentity } from '../pki/load-identity.js';
 import { loadTrustStore, type Environment } from '../trust/index.js';
+import { ErrorCodes, RechainError } from '../errors.js';
 
 export interface CertificateInputs {
   readonly config: CertificateConfig;
@@ -52,6 +53,15 @@ async function loadCertificateInputs(config: CertificateConfig, options: LoadOpt
   };
 }
 
+/** Client CA anchors: a file or directory that holds no CA certificate is a mistake, not an empty trust. */
+async function loadClientCa(path: string, field: string) {
+  const loaded = await loadCertificates(path);
+  if (!loaded.certificates.some((c) => c.facts?.basicConstraints?.ca)) {
+    throw new RechainError(ErrorCodes.CONFIG, `${path} holds no CA certificate (${loaded.certificates.length} certificates, none with basicConstraints cA)`, { field, file: path });
+  }
+  return loaded;
+}
+
 export async function loadInputs(config: Config, options: LoadOptions): Promise<Inputs> {
   const stores = await Promise.all(
     config.trust.stores.map((s) => loadTrustStore({ name: s.name, required: s.required, sources: s.sources.map(sourceText) }, options.env)),
@@ -59,11 +69,12 @@ export async function loadInputs(config: Config, options: LoadOptions): Promise<
   const certificates = await Promise.all(config.certificates.map((c) => loadCertificateInputs(c, options)));
   const clientCas = new Map<string, readonly Certificate[]>();
   const clientCaWarnings: LoadWarning[] = [];
-  for (const listener of config.listeners) {
+  for (const [i, listener] of config.listeners.entries()) {
     if (listener.clientAuth.mode === 'none') continue;
-    const loaded = mergeLoaded(await Promise.all(listener.clientAuth.ca.map((path) => loadCertificates(path))));
-    clientCas.set(listener.name, loaded.certificates);
-    clientCaWarnings.push(...loaded.warnings);
+    const loaded = await Promise.all(listener.clientAuth.ca.map((path, j) => loadClientCa(path, `listeners[${i}].clientAuth.ca[${j}]`)));
+    const merged = mergeLoaded(loaded);
+    clientCas.set(listener.name, merged.certificates);
+    clientCaWarnings.push(...merged.warnings);
   }
   const trustPaths = config.trust.stores.flatMap((s) => s.sources.flatMap((src) => (src.kind === 'path' ? [src.path] : [])));
   return {

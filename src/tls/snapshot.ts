@@ -4,7 +4,9 @@
 import type tls from 'node:tls';
 import type { ChainReport } from '../chain/engine.js';
 import { leafCoversName, peerName } from '../chain/hostname.js';
-import type { Address, Config, ListenerConfig } from '../config/types.js';
+import { AnchorSet } from '../chain/anchors.js';
+import type { Address, Config, ListenerConfig, TrustConfig } from '../config/types.js';
+import type { PeerPolicy } from '../mtls/verify-peer.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import type { Certificate } from '../pki/certificate.js';
 import { createSniRouter, type SniRouter } from '../net/sni-routes.js';
@@ -17,8 +19,15 @@ export interface RouteTarget {
   readonly backend: Address | undefined;
 }
 
+export interface ClientAuthState {
+  readonly mode: 'request' | 'require';
+  readonly peer: PeerPolicy;
+}
+
 export interface ListenerState {
   readonly router: SniRouter<RouteTarget>;
+  /** Present when the listener asks for client certificates. */
+  readonly clientAuth: ClientAuthState | undefined;
   /** Options of the default context (clients without SNI), for tls.Server#setSecureContext. */
   readonly defaultOptions: tls.SecureContextOptions;
 }
@@ -69,7 +78,23 @@ function contextInput(listener: ListenerConfig, inputs: Inputs, reports: Readonl
   };
 }
 
-function listenerState(listener: ListenerConfig, inputs: Inputs, reports: ReadonlyMap<string, ChainReport>, ticketKeys: Buffer): ListenerState {
+/** Client certificates are judged against the listener's client CAs, any of them sufficing. */
+function clientAuthState(listener: ListenerConfig, trust: TrustConfig, inputs: Inputs): ClientAuthState | undefined {
+  const { mode, allow } = listener.clientAuth;
+  if (mode === 'none') return undefined;
+  const anchors = new AnchorSet(inputs.clientCas.get(listener.name) ?? []);
+  return {
+    mode,
+    peer: {
+      policy: { stores: [{ name: 'client-ca', required: false, anchors }], distrust: new Set(trust.distrust), horizonMs: 0, prefer: [], maxDepth: trust.maxDepth },
+      purpose: 'clientAuth',
+      names: [],
+      allow,
+    },
+  };
+}
+
+function listenerState(config: Config, listener: ListenerConfig, inputs: Inputs, reports: ReadonlyMap<string, ChainReport>, ticketKeys: Buffer): ListenerState {
   const contexts = new Map<string, tls.SecureContext>();
   const context = (name: string): tls.SecureContext => {
     let ctx = contexts.get(name);
@@ -83,6 +108,7 @@ function listenerState(listener: ListenerConfig, inputs: Inputs, reports: Readon
   const routes = listener.routes.map((r) => ({ names: r.names, target: { certificate: r.certificate, context: context(r.certificate), backend: r.backend } }));
   return {
     router: createSniRouter(routes, fallback),
+    clientAuth: clientAuthState(listener, config.trust, inputs),
     defaultOptions: contextOptions(contextInput(listener, inputs, reports, listener.certificate), ticketKeys),
   };
 }
@@ -97,6 +123,6 @@ export function buildSnapshot(
 ): Snapshot {
   const problems = uncoveredRoutes(config, inputs);
   if (problems.length > 0) throw new ConfigError(problems);
-  const listeners = new Map(config.listeners.map((l) => [l.name, listenerState(l, inputs, reports, ticketKeys)]));
+  const listeners = new Map(config.listeners.map((l) => [l.name, listenerState(config, l, inputs, reports, ticketKeys)]));
   return Object.freeze({ generation, at, reports, listeners });
 }

@@ -1,0 +1,43 @@
+// Deciding on a peer's certificate chain with the same engine that chooses ours, so that
+// cross-signed and stale peer chains are handled the same way, then the allow-list.
+import { computeChain } from '../chain/engine.js';
+import type { PeerName, Purpose, TrustPolicy } from '../chain/policy.js';
+import { errorsOf, mostSpecific } from '../chain/reasons.js';
+import type { AllowList } from '../config/types.js';
+import type { Certificate } from '../pki/certificate.js';
+import type { SignatureVerifier } from '../pki/signatures.js';
+import { allowedBy } from './allow-list.js';
+import type { PeerIdentity } from './peer-identity.js';
+
+export interface PeerPolicy {
+  /** The stores the peer may validate for; any one suffices (they are optional stores). */
+  readonly policy: TrustPolicy;
+  readonly purpose: Purpose;
+  /** Names the peer's leaf must cover (the target of `connect`); none for client certificates. */
+  readonly names: readonly PeerName[];
+  readonly allow: AllowList;
+}
+
+export type PeerDecision =
+  | { readonly ok: true; readonly identity: PeerIdentity }
+  | { readonly ok: false; readonly reason: 'missing' | 'untrusted' | 'not_allowed'; readonly detail: string };
+
+export function verifyPeer(
+  presented: readonly Certificate[],
+  peer: PeerPolicy,
+  at: number,
+  verifier: SignatureVerifier,
+  monotonicNow: () => number,
+): PeerDecision {
+  const [leaf, ...rest] = presented;
+  if (!leaf) return { ok: false, reason: 'missing', detail: 'no certificate presented' };
+  const report = computeChain({ leaf, bundle: rest, pool: [], policy: peer.policy, purpose: peer.purpose, names: peer.names, at, verifier, monotonicNow });
+  if (!report.valid || !report.chosen) {
+    const why = mostSpecific(report.servedVerdicts.flatMap((v) => errorsOf(v.findings)));
+    const detail = why ? `${why.reason}${why.certificate ? ` (${why.certificate.label})` : ''}${why.value ? `: ${why.value}` : ''}` : 'no valid path';
+    return { ok: false, reason: 'untrusted', detail };
+  }
+  const admitted = allowedBy(leaf, peer.allow);
+  if (!admitted) return { ok: false, reason: 'not_allowed', detail: `${leaf.label} matches no allow-list entry` };
+  return { ok: true, identity: { chain: report.chosen.certificates, allowedBy: admitted } };
+}
