@@ -1,8 +1,8 @@
 // The commands and their help text. Flag help comes from the same table parseArgs reads.
-import { SERVE_FLAGS, type FlagSpec } from '../config/index.js';
+import { CONNECT_FLAGS, SERVE_FLAGS, type FlagSpec } from '../config/index.js';
 import { runDemoCommand } from './demo.js';
 import { EXPLAIN_INPUT_FLAGS, runExplain } from './explain.js';
-import { runServe } from './serve.js';
+import { runConnect, runServe } from './serve.js';
 import { VERSION } from './version.js';
 
 export interface Command {
@@ -12,9 +12,9 @@ export interface Command {
   run(args: readonly string[]): Promise<number>;
 }
 
-function flagLines(names: readonly string[]): [string, string][] {
+function flagLines(names: readonly string[], table: Record<string, FlagSpec> = SERVE_FLAGS): [string, string][] {
   return names.map((name) => {
-    const spec = (SERVE_FLAGS as Record<string, FlagSpec>)[name]!;
+    const spec = table[name]!;
     return [`--${name}${spec.value ? ` ${spec.value}` : ''}`, spec.help];
   });
 }
@@ -25,6 +25,12 @@ export const COMMANDS = {
     synopsis: 'rechain serve --config FILE\n  rechain serve --listen HOST:PORT --backend HOST:PORT --cert FILE --key FILE [flags]',
     flags: flagLines(Object.keys(SERVE_FLAGS)),
     run: runServe,
+  },
+  connect: {
+    describe: 'Accept plaintext locally and connect out over TLS with a computed client chain, verifying the peer',
+    synopsis: 'rechain connect --config FILE\n  rechain connect --listen HOST:PORT --target HOST:PORT [--servername NAME] [--cert FILE --key FILE] [flags]',
+    flags: flagLines(Object.keys(CONNECT_FLAGS), CONNECT_FLAGS),
+    run: runConnect,
   },
   explain: {
     describe: 'Show every candidate chain, its verdict per trust store, and the chosen one',

@@ -1,8 +1,8 @@
-// `rechain serve`: start the proxy from flags or --config, wire the signals (SIGHUP reloads,
-// SIGTERM/SIGINT drain and exit 0), and run until stopped.
+// `rechain serve` and `rechain connect`: start the proxy from flags or --config, wire the
+// signals (SIGHUP reloads, SIGTERM/SIGINT drain and exit 0), and run until stopped.
 import { createMetrics } from '../admin/metrics.js';
 import { formatAddress } from '../config/addresses.js';
-import { loadServeConfig, SERVE_PARSE_OPTIONS } from '../config/index.js';
+import { CONNECT_PARSE_OPTIONS, loadConnectConfig, loadServeConfig, SERVE_PARSE_OPTIONS, type Config } from '../config/index.js';
 import { startProxy } from '../proxy/proxy.js';
 import { systemClock } from '../runtime/clock.js';
 import { createLogger } from '../runtime/logger.js';
@@ -11,7 +11,15 @@ import { VERSION } from './version.js';
 
 export async function runServe(args: readonly string[]): Promise<number> {
   const { values } = parseFlags(args, SERVE_PARSE_OPTIONS);
-  const config = await loadServeConfig(values);
+  return runProxy(await loadServeConfig(values));
+}
+
+export async function runConnect(args: readonly string[]): Promise<number> {
+  const { values } = parseFlags(args, CONNECT_PARSE_OPTIONS);
+  return runProxy(await loadConnectConfig(values));
+}
+
+async function runProxy(config: Config): Promise<number> {
   const logger = createLogger(config.log.level);
   const proxy = await startProxy(config, { env: process.env, clock: systemClock, logger, metrics: createMetrics(VERSION) });
   logger.info(

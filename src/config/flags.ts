@@ -1,5 +1,5 @@
-// The flags of `rechain serve` (DESIGN §3) as one table: parseArgs options, --help text, and
-// where each flag lands in the configuration document. Flags become a document that goes
+// Command-line flags as tables (serve here, connect in connect-flags.ts): parseArgs options,
+// --help text, and where each flag lands in the configuration document. Flags become a document that goes
 // through parseConfig like a file, so both produce the same model; problems are reported
 // under the flag's name (`--listen`) instead of the document path.
 import { ConfigError } from '../errors.js';
@@ -56,25 +56,27 @@ export const SERVE_FLAGS = {
   'log-level': { type: 'string', value: 'LEVEL', help: 'trace, debug, info (default), warn, error, fatal or silent', path: 'log.level' },
 } as const satisfies Record<string, FlagSpec>;
 
-type Flags = typeof SERVE_FLAGS;
-export type ServeFlagName = keyof Flags;
 type FlagValue<S extends FlagSpec> = S['type'] extends 'boolean' ? boolean : S extends { multiple: true } ? string[] : string;
 
-/** The values node:util parseArgs returns for SERVE_PARSE_OPTIONS. */
-export type ServeFlags = { readonly [K in ServeFlagName]?: FlagValue<Flags[K]> };
+/** The values node:util parseArgs returns for a table's parse options. */
+export type FlagValues<F extends Record<string, FlagSpec>> = { readonly [K in keyof F]?: FlagValue<F[K]> };
 
-/** The `options` argument of node:util parseArgs for the serve flags. */
-export const SERVE_PARSE_OPTIONS = Object.fromEntries(
-  Object.entries(SERVE_FLAGS).map(([name, spec]) => [name, { type: spec.type, multiple: 'multiple' in spec }]),
-) as { readonly [K in ServeFlagName]: { type: Flags[K]['type']; multiple: Flags[K] extends { multiple: true } ? true : false } };
+/** The `options` argument of node:util parseArgs for a flag table. */
+export type ParseOptions<F extends Record<string, FlagSpec>> = {
+  readonly [K in keyof F]: { type: F[K]['type']; multiple: F[K] extends { multiple: true } ? true : false };
+};
 
-/** The flags that set a value in the document, each with its path. */
-const MODEL_FLAGS = (Object.entries(SERVE_FLAGS) as [ServeFlagName, FlagSpec][]).flatMap(([name, spec]) =>
-  name === 'config' || spec.path === undefined ? [] : [{ name, flag: `--${name}`, path: spec.path }],
-);
+export function parseOptionsOf<F extends Record<string, FlagSpec>>(specs: F): ParseOptions<F> {
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { type: spec.type, multiple: 'multiple' in spec }])) as ParseOptions<F>;
+}
+
+type ServeTable = typeof SERVE_FLAGS;
+export type ServeFlagName = keyof ServeTable;
+export type ServeFlags = FlagValues<ServeTable>;
+export const SERVE_PARSE_OPTIONS = parseOptionsOf(SERVE_FLAGS);
 
 /** What the flags leave unsaid, and flags cannot say: one store, one certificate, one listener. */
-function baseDocument(withListener: boolean): Record<string, unknown> {
+function serveDocument(withListener: boolean): Record<string, unknown> {
   return {
     trust: { stores: [{ name: 'default', sources: ['system'] }] },
     certificates: [{ name: 'default' }],
@@ -88,8 +90,18 @@ function baseDocument(withListener: boolean): Record<string, unknown> {
  * Throws ConfigError whose problem paths are flag names such as `--listen`.
  */
 export function configFromServeFlags(flags: Omit<ServeFlags, 'config'>, options: { listener?: boolean } = {}): Config {
-  const doc = baseDocument(options.listener ?? true);
-  for (const { name, path } of MODEL_FLAGS) {
+  return configFromFlags(SERVE_FLAGS, flags, serveDocument(options.listener ?? true));
+}
+
+/**
+ * Set each flag's value at its path in `doc`, then parse the document like a file. Problems
+ * are reported under the flag that set the value, in the table's (--help) order.
+ */
+export function configFromFlags<F extends Record<string, FlagSpec>>(specs: F, flags: FlagValues<F>, doc: Record<string, unknown>): Config {
+  const model = (Object.entries(specs) as [keyof F & string, FlagSpec][]).flatMap(([name, spec]) =>
+    spec.path === undefined ? [] : [{ name, flag: `--${name}`, path: spec.path }],
+  );
+  for (const { name, path } of model) {
     const value = flags[name];
     if (value !== undefined) setPath(doc, parsePath(path), value);
   }
@@ -97,24 +109,17 @@ export function configFromServeFlags(flags: Omit<ServeFlags, 'config'>, options:
     return parseConfig(doc);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const problems = error.problems.map((p) => ({ path: flagAt(p.path) ?? p.path, message: namingFlags(p.message) }));
-    throw new ConfigError(problems.sort((a, b) => flagOrder(a.path) - flagOrder(b.path))); // as --help lists them
+    // The flag that sets `path`, or the list `path` is an item of.
+    const flagAt = (path: string) => model.find((f) => path === f.path || path.startsWith(`${f.path}[`) || path.startsWith(`${f.path}.`))?.flag;
+    const order = (flag: string) => {
+      const index = model.findIndex((f) => f.flag === flag);
+      return index < 0 ? model.length : index;
+    };
+    // A message that mentions another place ("collides with admin.listen") names its flag instead.
+    const naming = (message: string) => model.reduce((text, f) => text.replaceAll(f.path, f.flag), message);
+    const problems = error.problems.map((p) => ({ path: flagAt(p.path) ?? p.path, message: naming(p.message) }));
+    throw new ConfigError(problems.sort((a, b) => order(a.path) - order(b.path)));
   }
-}
-
-/** The flag that sets `path`, or the list `path` is an item of. */
-function flagAt(path: string): string | undefined {
-  return MODEL_FLAGS.find((f) => path === f.path || path.startsWith(`${f.path}[`) || path.startsWith(`${f.path}.`))?.flag;
-}
-
-function flagOrder(flag: string): number {
-  const index = MODEL_FLAGS.findIndex((f) => f.flag === flag);
-  return index < 0 ? MODEL_FLAGS.length : index;
-}
-
-/** A message that mentions another place ("collides with admin.listen") names its flag instead. */
-function namingFlags(message: string): string {
-  return MODEL_FLAGS.reduce((text, f) => text.replaceAll(f.path, f.flag), message);
 }
 
 function setPath(doc: Record<PathKey, unknown>, keys: readonly PathKey[], value: unknown): void {

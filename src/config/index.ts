@@ -5,7 +5,8 @@
 // must stay so: no fs, net, tls, timers or clock here. It imports nothing from runtime layers
 // (tls/, net/, admin/, runtime/, cli/); from chain/ only the policy types and name syntax.
 export { parseConfig } from './parse.js';
-export { loadConfigFile, loadServeConfig } from './load.js';
+export { loadConfigFile, loadConnectConfig, loadServeConfig } from './load.js';
+export { CONNECT_FLAGS, CONNECT_PARSE_OPTIONS, configFromConnectFlags, type ConnectFlags } from './connect-flags.js';
 export { configFromServeFlags, SERVE_FLAGS, SERVE_PARSE_OPTIONS, type FlagSpec, type ServeFlagName, type ServeFlags } from './flags.js';
 export { ConfigSchema, configJsonSchemaText } from './schema.js';
 export type * from './types.js';

@@ -5,6 +5,7 @@ import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml'
 import { ConfigError, ErrorCodes, RechainError, type ConfigProblem } from '../errors.js';
 import { configFromServeFlags, SERVE_FLAGS, type ServeFlagName, type ServeFlags } from './flags.js';
 import { parseConfig } from './parse.js';
+import { CONNECT_FLAGS, configFromConnectFlags, type ConnectFlags } from './connect-flags.js';
 import { parsePath } from './paths.js';
 import type { Config } from './types.js';
 
@@ -40,6 +41,18 @@ export async function loadServeConfig(flags: ServeFlags): Promise<Config> {
   const config = await loadConfigFile(flags.config);
   // The model also describes explain's inputs and connect's connectors; serve needs a listener.
   if (config.listeners.length === 0) throw new ConfigError([{ path: 'listeners', message: 'at least one is required to serve' }], flags.config);
+  return config;
+}
+
+/** `rechain connect`: the file named by --config (alone, with at least one connector), or the flags. */
+export async function loadConnectConfig(flags: ConnectFlags): Promise<Config> {
+  if (flags.config === undefined) return configFromConnectFlags(flags);
+  const others = (Object.keys(CONNECT_FLAGS) as (keyof typeof CONNECT_FLAGS)[]).filter((name) => name !== 'config' && flags[name] !== undefined);
+  if (others.length > 0) {
+    throw new ConfigError(others.map((name) => ({ path: `--${name}`, message: 'cannot be combined with --config; set it in the file' })));
+  }
+  const config = await loadConfigFile(flags.config);
+  if (config.connectors.length === 0) throw new ConfigError([{ path: 'connectors', message: 'at least one is required to connect' }], flags.config);
   return config;
 }
 

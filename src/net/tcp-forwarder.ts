@@ -39,7 +39,8 @@ export interface TcpForwardEvents {
 }
 
 export interface TcpForwardOptions {
-  readonly backend: BackendAddress;
+  /** Where to dial; or a socket already connected (and verified) by the caller, as `rechain connect` has. */
+  readonly backend: BackendAddress | { readonly connected: net.Socket };
   /** Default DEFAULT_CONNECT_TIMEOUT_MS. */
   readonly connectTimeoutMs?: number;
   /** Close the pair when no byte moves either way for this long; 0 (default) = never. */
@@ -62,6 +63,10 @@ export interface TcpForwarding {
  */
 export function forwardTcp(client: net.Socket, options: TcpForwardOptions): TcpForwarding {
   return new Forwarding(client, options);
+}
+
+function dial(backend: BackendAddress): net.Socket {
+  return net.connect({ host: backend.host, port: backend.port, allowHalfOpen: true, noDelay: true });
 }
 
 class Forwarding implements TcpForwarding {
@@ -87,15 +92,22 @@ class Forwarding implements TcpForwarding {
     client.on('error', (error) => this.#end('client_error', undefined, error));
     client.on('close', () => this.#onSocketClose(client));
 
-    const backend = net.connect({ host: options.backend.host, port: options.backend.port, allowHalfOpen: true, noDelay: true });
+    const target = options.backend;
+    const given = 'connected' in target ? target.connected : undefined;
+    const backend = 'connected' in target ? target.connected : dial(target);
     this.#backend = backend;
     backend.on('error', (error) => this.#end('backend_error', classifyBackendError(error, this.#connected), error));
     backend.on('close', () => this.#onSocketClose(backend));
-    backend.once('connect', () => this.#onConnect());
-    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    this.#connectTimer = setTimeout(() => {
-      this.#end('backend_error', 'connect_timeout', new BackendTimeoutError('connect_timeout', connectTimeoutMs));
-    }, connectTimeoutMs);
+    if (given) {
+      given.allowHalfOpen = true;
+      queueMicrotask(() => (given.destroyed ? this.#end('backend_error', 'reset', new Error('backend closed before forwarding')) : this.#onConnect()));
+    } else {
+      backend.once('connect', () => this.#onConnect());
+      const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+      this.#connectTimer = setTimeout(() => {
+        this.#end('backend_error', 'connect_timeout', new BackendTimeoutError('connect_timeout', connectTimeoutMs));
+      }, connectTimeoutMs);
+    }
 
     // Handed over already gone (reset between handshake and now): no 'close' will come again.
     if (client.destroyed) this.#end('client_error');

@@ -35,7 +35,7 @@ export interface IssueSpec {
   readonly notAfter: Date;
   readonly ca?: boolean | undefined;
   readonly pathLen?: number | undefined;
-  /** DNS names and IP addresses for subjectAltName. */
+  /** subjectAltName entries: DNS names, IP addresses, URIs (`spiffe://...`) and emails. */
   readonly names?: readonly string[] | undefined;
   /** Extended key usages; leaves default to serverAuth + clientAuth, CAs to none. */
   readonly eku?: readonly ('serverAuth' | 'clientAuth')[] | undefined;
@@ -77,7 +77,12 @@ function toDn(subject: string): string {
 }
 
 function sanEntries(names: readonly string[]): x509.JsonGeneralNames {
-  return names.map((n) => (/^[\d.]+$|:/.test(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n }));
+  return names.map((n) => {
+    if (n.includes('://')) return { type: 'url' as const, value: n };
+    if (n.includes('@')) return { type: 'email' as const, value: n };
+    if (/^[\d.]+$|:/.test(n)) return { type: 'ip' as const, value: n };
+    return { type: 'dns' as const, value: n };
+  });
 }
 
 const EKU_OIDS = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' } as const;

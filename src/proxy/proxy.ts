@@ -12,6 +12,7 @@ import { TlsListener } from '../net/tls-listener.js';
 import { CachingSignatureVerifier, type SignatureVerifier } from '../pki/signatures.js';
 import type { PeerIdentity } from '../mtls/peer-identity.js';
 import { checkClientCertificate } from './client-auth.js';
+import { createConnector } from './connector.js';
 import type { Clock } from '../runtime/clock.js';
 import { RateLimiter } from '../runtime/rate-limit.js';
 import { PathWatcher } from '../runtime/watcher.js';
@@ -32,7 +33,7 @@ export interface ProxyDeps {
 
 export interface RunningProxy {
   readonly state: ServingState;
-  /** Bound addresses by listener name (port 0 in the config becomes the real port). */
+  /** Bound addresses by listener and connector name (port 0 in the config becomes the real port). */
   readonly listeners: ReadonlyMap<string, net.AddressInfo>;
   readonly admin: net.AddressInfo | undefined;
   reload(trigger: ReloadTrigger): Promise<ReloadResult>;
@@ -89,13 +90,34 @@ export async function startProxy(config: Config, deps: ProxyDeps): Promise<Runni
 
   const started = config.listeners.map((l) => ({ config: l, ...startListener(config, l, state, deps, verifier) }));
   const listeners = new Map<string, net.AddressInfo>();
-  const stopAll = () => Promise.all(started.map((s) => s.tlsListener.stopAccepting()));
+  const connectors = config.connectors.map((c) => ({
+    config: c,
+    connector: createConnector({
+      config: c,
+      limits: config.limits,
+      state: () => state.snapshot.connectors.get(c.name)!,
+      verifier,
+      clock: deps.clock,
+      metrics: deps.metrics.listener(c.name),
+      log: deps.logger.child({ connector: c.name }),
+      limiter: new RateLimiter(FAILURE_LOG_INTERVAL_MS, () => deps.clock.monotonic()),
+    }),
+  }));
+  const stopAll = () => Promise.all([...started.map((s) => s.tlsListener.stopAccepting()), ...connectors.map((c) => c.connector.stopAccepting())]);
   for (const [i, s] of started.entries()) {
     try {
       listeners.set(s.config.name, await s.tlsListener.listen());
     } catch (e) {
       await stopAll();
       throw listenError(e, `listeners[${i}].listen`, s.config.listen);
+    }
+  }
+  for (const [i, c] of connectors.entries()) {
+    try {
+      listeners.set(c.config.name, await c.connector.listen());
+    } catch (e) {
+      await stopAll();
+      throw listenError(e, `connectors[${i}].listen`, c.config.listen);
     }
   }
   state.onSwap(() => started.forEach((s) => s.tlsListener.refresh()));
@@ -105,7 +127,7 @@ export async function startProxy(config: Config, deps: ProxyDeps): Promise<Runni
     try {
       admin = await startAdminServer(config.admin.listen.host, config.admin.listen.port, {
         metrics: deps.metrics,
-        readiness: () => readiness(state.snapshot, started.map((s) => s.config.name), listeners),
+        readiness: () => readiness(state.snapshot, [...started.map((s) => s.config.name), ...connectors.map((c) => c.config.name)], listeners),
         chains: () => chainsView(state.snapshot),
       });
     } catch (e) {
@@ -136,14 +158,15 @@ export async function startProxy(config: Config, deps: ProxyDeps): Promise<Runni
     async shutdown(drainMs) {
       if (timer) clearInterval(timer);
       watcher.close();
-      const open = started.reduce((n, s) => n + s.tlsListener.openConnections, 0);
+      const open = started.reduce((n, s) => n + s.tlsListener.openConnections, 0) + connectors.reduce((n, c) => n + c.connector.openConnections, 0);
       deps.logger.info({ event: 'shutdown', openConnections: open, drainMs }, 'stopped accepting; draining');
-      const drained = Promise.all(started.map((s) => s.tlsListener.stopAccepting()));
+      const drained = stopAll();
       started.forEach((s) => s.drainIdle());
       const deadline = new Promise<'deadline'>((resolve) => setTimeout(() => resolve('deadline'), drainMs).unref());
       if ((await Promise.race([drained, deadline])) === 'deadline') {
         deps.logger.warn({ event: 'drain_deadline' }, 'drain time is up; closing open connections');
         started.forEach((s) => s.tlsListener.closeAll());
+        connectors.forEach((c) => c.connector.closeAll());
         await drained;
       }
       started.forEach((s) => s.close());

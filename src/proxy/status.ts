@@ -4,10 +4,10 @@ import { reportView } from '../chain/report-view.js';
 import type { Snapshot } from '../tls/snapshot.js';
 import type { Readiness } from '../admin/server.js';
 
-/** Ready when every listener listens and every certificate has a context. Invalid chains are
+/** Ready when every listener and connector listens and has its contexts. Invalid chains are
  * served (best effort, never an outage), so they are reported in the detail, not as unready. */
 export function readiness(snapshot: Snapshot, listeners: readonly string[], bound: ReadonlyMap<string, net.AddressInfo>): Readiness {
-  const listening = listeners.filter((l) => bound.has(l) && snapshot.listeners.has(l));
+  const listening = listeners.filter((l) => bound.has(l) && (snapshot.listeners.has(l) || snapshot.connectors.has(l)));
   const certificates = Object.fromEntries(
     [...snapshot.reports].map(([name, r]) => [name, { valid: r.valid, rewritten: r.rewritten, stores: Object.fromEntries(r.servedVerdicts.map((v) => [v.store, v.valid])) }]),
   );
@@ -27,5 +27,6 @@ export function chainsView(snapshot: Snapshot): unknown {
     generation: snapshot.generation,
     computedAt: new Date(snapshot.at).toISOString(),
     certificates: Object.fromEntries([...snapshot.reports].map(([name, report]) => [name, reportView(report)])),
+    clientCertificates: Object.fromEntries([...snapshot.clientReports].map(([name, report]) => [name, reportView(report)])),
   };
 }

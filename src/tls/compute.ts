@@ -2,7 +2,7 @@
 // signature port and the monotonic clock for the search budget come from the caller.
 import { computeChain, type ChainReport } from '../chain/engine.js';
 import { peerName } from '../chain/hostname.js';
-import type { TrustPolicy } from '../chain/policy.js';
+import type { Purpose, TrustPolicy } from '../chain/policy.js';
 import type { TrustConfig } from '../config/types.js';
 import type { SignatureVerifier } from '../pki/signatures.js';
 import type { Inputs } from './inputs.js';
@@ -17,16 +17,23 @@ export function trustPolicy(inputs: Inputs, trust: TrustConfig): TrustPolicy {
   };
 }
 
+/**
+ * One report per certificate: for serving (serverAuth) by default, or for the certificates a
+ * connector presents as a client (clientAuth, `only` naming them).
+ */
 export function computeReports(
   inputs: Inputs,
   trust: TrustConfig,
   at: number,
   verifier: SignatureVerifier,
   monotonicNow: () => number,
+  purpose: Purpose = 'serverAuth',
+  only?: ReadonlySet<string>,
 ): Map<string, ChainReport> {
   const policy = trustPolicy(inputs, trust);
   const reports = new Map<string, ChainReport>();
   for (const cert of inputs.certificates) {
+    if (only && !only.has(cert.config.name)) continue;
     reports.set(
       cert.config.name,
       computeChain({
@@ -34,7 +41,7 @@ export function computeReports(
         bundle: cert.bundle,
         pool: cert.pool,
         policy,
-        purpose: 'serverAuth',
+        purpose,
         names: cert.config.names.map(peerName),
         at,
         verifier,

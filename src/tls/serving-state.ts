@@ -100,8 +100,14 @@ export class ServingState {
     const { config, env, clock, verifier, ticketKeys } = this.#deps;
     const inputs = await loadInputs(config, { env, keys: 'required' });
     const at = clock.now();
-    const reports = computeReports(inputs, config.trust, at, verifier, () => clock.monotonic());
-    return { snapshot: buildSnapshot(config, inputs, reports, ticketKeys, this.#generation + 1, at), inputs };
+    const monotonic = (): number => clock.monotonic();
+    const served = new Set(config.listeners.flatMap((l) => [l.certificate, ...l.routes.map((r) => r.certificate)]));
+    const presented = new Set(config.connectors.flatMap((c) => (c.certificate ? [c.certificate] : [])));
+    const chains = {
+      reports: computeReports(inputs, config.trust, at, verifier, monotonic, 'serverAuth', served),
+      clientReports: computeReports(inputs, config.trust, at, verifier, monotonic, 'clientAuth', presented),
+    };
+    return { snapshot: buildSnapshot(config, inputs, chains, ticketKeys, this.#generation + 1, at), inputs };
   }
 
   #swap(snapshot: Snapshot, inputs: Inputs, trigger: ReloadTrigger): void {
@@ -112,14 +118,28 @@ export class ServingState {
     this.#generation = snapshot.generation;
     for (const listener of this.#onSwap) listener(snapshot);
     for (const warning of inputs.warnings) logger.warn({ event: 'input_warning', file: warning.file }, warning.message);
-    for (const [name, report] of snapshot.reports) {
-      metrics.chainSelected(name, servedChainMetrics(report));
-      const changed = !sameServed(previous?.reports.get(name), report);
-      logger[report.valid ? 'info' : 'error'](selectionEvent(name, report, changed, trigger), chainMessage(report, changed));
+    for (const [label, report, before] of chainsOf(snapshot, previous)) {
+      metrics.chainSelected(label, servedChainMetrics(report));
+      const changed = !sameServed(before, report);
+      logger[report.valid ? 'info' : 'error'](selectionEvent(label, report, changed, trigger), chainMessage(report, changed));
     }
     if (trigger !== 'start') metrics.reload('success');
-    logger.info({ event: 'reload', trigger, generation: snapshot.generation, certificates: snapshot.reports.size }, 'chains computed');
+    logger.info({ event: 'reload', trigger, generation: snapshot.generation, certificates: snapshot.reports.size + snapshot.clientReports.size }, 'chains computed');
   }
+}
+
+/**
+ * Every computed chain with its metric/log label and its previous version: served chains by
+ * certificate name, client chains by name too, or `NAME (client)` when it also serves.
+ */
+function chainsOf(snapshot: Snapshot, previous: Snapshot | undefined): [string, ChainReport, ChainReport | undefined][] {
+  const served = [...snapshot.reports].map(([name, r]): [string, ChainReport, ChainReport | undefined] => [name, r, previous?.reports.get(name)]);
+  const client = [...snapshot.clientReports].map(([name, r]): [string, ChainReport, ChainReport | undefined] => [
+    snapshot.reports.has(name) ? `${name} (client)` : name,
+    r,
+    previous?.clientReports.get(name),
+  ]);
+  return [...served, ...client];
 }
 
 function sameServed(a: ChainReport | undefined, b: ChainReport): boolean {

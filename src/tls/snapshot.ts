@@ -5,7 +5,7 @@ import type tls from 'node:tls';
 import type { ChainReport } from '../chain/engine.js';
 import { leafCoversName, peerName } from '../chain/hostname.js';
 import { AnchorSet } from '../chain/anchors.js';
-import type { Address, Config, ListenerConfig, TrustConfig } from '../config/types.js';
+import type { Address, Config, ConnectorConfig, ListenerConfig, TrustConfig } from '../config/types.js';
 import type { PeerPolicy } from '../mtls/verify-peer.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import type { Certificate } from '../pki/certificate.js';
@@ -32,12 +32,23 @@ export interface ListenerState {
   readonly defaultOptions: tls.SecureContextOptions;
 }
 
+/** What a connector presents and how it judges its peer. */
+export interface ConnectorState {
+  /** Client certificate and chain; undefined when the connector presents none. */
+  readonly context: tls.SecureContext | undefined;
+  readonly peer: PeerPolicy;
+}
+
 export interface Snapshot {
   readonly generation: number;
   /** Wall time the chains were judged at. */
   readonly at: number;
+  /** Served chains (serverAuth), by certificate name. */
   readonly reports: ReadonlyMap<string, ChainReport>;
+  /** Client chains (clientAuth) of the certificates connectors present, by certificate name. */
+  readonly clientReports: ReadonlyMap<string, ChainReport>;
   readonly listeners: ReadonlyMap<string, ListenerState>;
+  readonly connectors: ReadonlyMap<string, ConnectorState>;
 }
 
 function covers(leaf: Certificate, name: string): boolean {
@@ -113,16 +124,33 @@ function listenerState(config: Config, listener: ListenerConfig, inputs: Inputs,
   };
 }
 
-export function buildSnapshot(
-  config: Config,
-  inputs: Inputs,
-  reports: ReadonlyMap<string, ChainReport>,
-  ticketKeys: Buffer,
-  generation: number,
-  at: number,
-): Snapshot {
+/** The peer must validate for one of the connector's stores (each optional) and cover its names. */
+function connectorState(connector: ConnectorConfig, config: Config, inputs: Inputs, clientReports: ReadonlyMap<string, ChainReport>, ticketKeys: Buffer): ConnectorState {
+  const stores = inputs.stores.filter((s) => connector.verify.stores.includes(s.name)).map((s) => ({ ...s, required: false }));
+  const peer: PeerPolicy = {
+    policy: { stores, distrust: new Set(config.trust.distrust), horizonMs: 0, prefer: [], maxDepth: config.trust.maxDepth },
+    purpose: 'serverAuth',
+    names: connector.verify.names.map(peerName),
+    allow: connector.verify.allow,
+  };
+  if (!connector.certificate) return { context: undefined, peer };
+  const cert = inputs.certificates.find((c) => c.config.name === connector.certificate);
+  const report = clientReports.get(connector.certificate);
+  if (!cert?.key || !report) throw new Error(`certificate "${connector.certificate}" has no key or client report`);
+  const context = buildSecureContext({ key: cert.key, chain: report.served, minVersion: connector.tls.minVersion, maxVersion: connector.tls.maxVersion, ciphers: connector.tls.ciphers }, ticketKeys);
+  return { context, peer };
+}
+
+export interface ComputedChains {
+  readonly reports: ReadonlyMap<string, ChainReport>;
+  readonly clientReports: ReadonlyMap<string, ChainReport>;
+}
+
+export function buildSnapshot(config: Config, inputs: Inputs, chains: ComputedChains, ticketKeys: Buffer, generation: number, at: number): Snapshot {
   const problems = uncoveredRoutes(config, inputs);
   if (problems.length > 0) throw new ConfigError(problems);
+  const { reports, clientReports } = chains;
   const listeners = new Map(config.listeners.map((l) => [l.name, listenerState(config, l, inputs, reports, ticketKeys)]));
-  return Object.freeze({ generation, at, reports, listeners });
+  const connectors = new Map(config.connectors.map((c) => [c.name, connectorState(c, config, inputs, clientReports, ticketKeys)]));
+  return Object.freeze({ generation, at, reports, clientReports, listeners, connectors });
 }
