@@ -3,12 +3,13 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../admin/metrics.js';
 import type { ChainReport } from '../chain/engine.js';
+import type { TrustPolicy } from '../chain/policy.js';
 import type { Config } from '../config/types.js';
 import { isRechainError } from '../errors.js';
 import type { SignatureVerifier } from '../pki/signatures.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Environment } from '../trust/index.js';
-import { computeReports } from './compute.js';
+import { computeReports, trustPolicy } from './compute.js';
 import { loadInputs, type Inputs } from './inputs.js';
 import { selectionEvent, servedChainMetrics } from './selection.js';
 import { buildSnapshot, type Snapshot } from './snapshot.js';
@@ -48,6 +49,12 @@ export class ServingState {
   /** Every file and directory the current state was read from. */
   get paths(): readonly string[] {
     return this.#inputs?.paths ?? [];
+  }
+
+  /** The trust policy the current chains were computed with (its stores as last loaded), for /probe. */
+  get trustPolicy(): TrustPolicy {
+    if (!this.#inputs) throw new Error('serving state used before start()');
+    return trustPolicy(this.#inputs, this.#deps.config.trust);
   }
 
   onSwap(listener: (snapshot: Snapshot) => void): void {

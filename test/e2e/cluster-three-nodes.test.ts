@@ -23,7 +23,7 @@ function backend(name: string, peers: Map<string, number>): http.Server {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.url === '/whoami') return reply(200, { node: name, xfcc: req.headers['x-forwarded-client-cert'] ?? null } satisfies Seen);
+    if (req.url === '/whoami') return reply(200, { node: name, xfcc: String(req.headers['x-forwarded-client-cert'] ?? '') || null } satisfies Seen);
     const peer = /^\/call\/(\w+)$/.exec(req.url ?? '')?.[1];
     const port = peer ? peers.get(peer) : undefined;
     if (!port) return reply(404, { error: 'no such peer' });
