@@ -2,12 +2,17 @@
 // per trust store whether a client accepts it and why not, what else is wrong with it, and
 // the chain rechain would serve instead. Exit 0 if every required store accepts and no
 // problem blocks, 1 if not (or the peer cannot be reached), 2 on usage or config errors.
-import { analyzeChain } from '../check/analyze.js';
-import { fetchPresentedChain } from '../check/fetch-chain.js';
-import { parseTarget } from '../check/target.js';
-import { checkView, type CheckView, type ProblemView, type StoreCheckView } from '../check/view.js';
-import type { ProblemCode } from '../check/problems.js';
 import type { CertificateView } from '../chain/report-view.js';
+import {
+  analyzeChain,
+  checkView,
+  fetchPresentedChain,
+  parseTarget,
+  type CheckView,
+  type ProblemCode,
+  type ProblemView,
+  type StoreCheckView,
+} from '../check/index.js';
 import { durationMs, durationProblem, MAX_TIMER_MS } from '../config/durations.js';
 import { loadConfigFile, parseConfig, type Config } from '../config/index.js';
 import { ConfigError, ErrorCodes, RechainError } from '../errors.js';
@@ -82,9 +87,8 @@ function configFromTrustFlags(values: Values): Config {
 
 async function checkConfig(values: Values): Promise<Config> {
   if (values.config === undefined) return configFromTrustFlags(values);
-  const others = ['trust', 'distrust', 'horizon'] as const;
-  const both = others.filter((f) => values[f] !== undefined);
-  if (both.length > 0) throw new ConfigError(both.map((f) => ({ path: `--${f}`, message: 'cannot be combined with --config; set it in the file' })));
+  const given = (['trust', 'distrust', 'horizon'] as const).filter((f) => values[f] !== undefined);
+  if (given.length > 0) throw new ConfigError(given.map((f) => ({ path: `--${f}`, message: 'cannot be combined with --config; set it in the file' })));
   const file = await loadConfigFile(values.config);
   // Only the trust policy applies: the file's certificates and listeners are not read.
   return { ...file, certificates: [], listeners: [], connectors: [] };
@@ -119,7 +123,7 @@ const PROBLEM_TEXT: Record<ProblemCode, (cert: string, p: ProblemView) => string
   root_included: (c, p) => `#${p.value} ${c} is a self-signed root: clients use their own copy (or do not trust it), so it only adds bytes`,
   name_mismatch: (c, p) => `the leaf ${c} does not cover the name ${p.value}`,
   incomplete_chain: (c, p) =>
-    `the presented certificates stop at ${c}, whose issuer (${p.value}) was not sent; ${p.completedByPool ? 'the pool has it' : 'the pool does not have it either'}`,
+    `the presented certificates stop at ${c}, whose issuer (${p.value}) was not sent; ${p.completedByPool ? 'the pool has it' : 'nor does any certificate in the pool'}`,
   removed_root: (c, p) =>
     p.certificate ? `the chain leads to ${c}, a root this store does not hold` : `the chain heads for ${p.value}, which this store does not hold; the pool reaches the store another way`,
   distrusted_root: (c) => `the chain leads to ${c}, a root the trust policy distrusts`,

@@ -1,5 +1,6 @@
 // The commands and their help text. Flag help comes from the same table parseArgs reads.
 import { CONNECT_FLAGS, SERVE_FLAGS, type FlagSpec } from '../config/index.js';
+import { CHECK_FLAG_HELP, runCheck } from './check.js';
 import { runDemoCommand } from './demo.js';
 import { EXPLAIN_INPUT_FLAGS, runExplain } from './explain.js';
 import { runConnect, runServe } from './serve.js';
@@ -41,6 +42,13 @@ export const COMMANDS = {
       ['--json', 'Print the report as JSON'],
     ],
     run: runExplain,
+  },
+  check: {
+    describe: 'Connect to a peer and judge the chain it serves, per trust store',
+    synopsis:
+      'rechain check HOST:PORT [--servername NAME] [--trust PATH|system|bundled]... [--pool PATH]... [--horizon DUR] [--at ISO-TIME] [--json]\n  rechain check HOST:PORT --config FILE [--servername NAME] [--pool PATH]... [--json]',
+    flags: CHECK_FLAG_HELP,
+    run: runCheck,
   },
   demo: {
     describe: 'Replay the September 2021 chain incident on this machine and show rechain fixing it',

@@ -13,6 +13,7 @@ import { CachingSignatureVerifier, type SignatureVerifier } from '../pki/signatu
 import type { PeerIdentity } from '../mtls/peer-identity.js';
 import { checkClientCertificate } from './client-auth.js';
 import { createConnector } from './connector.js';
+import { probeTarget } from '../check/index.js';
 import type { Clock } from '../runtime/clock.js';
 import { RateLimiter } from '../runtime/rate-limit.js';
 import { PathWatcher } from '../runtime/watcher.js';
@@ -129,6 +130,7 @@ export async function startProxy(config: Config, deps: ProxyDeps): Promise<Runni
         metrics: deps.metrics,
         readiness: () => readiness(state.snapshot, [...started.map((s) => s.config.name), ...connectors.map((c) => c.config.name)], listeners),
         chains: () => chainsView(state.snapshot),
+        probe: (params) => probeTarget(params, { policy: () => state.trustPolicy, clock: deps.clock, verifier }),
       });
     } catch (e) {
       await stopAll();
