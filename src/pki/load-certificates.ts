@@ -115,8 +115,21 @@ function readingOrder(a: string, b: string): number {
   return Number(HASH_LINK.test(a)) - Number(HASH_LINK.test(b)) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
+// Same DER, same fingerprint. Duplicates are found without hashing every certificate of a large
+// pool (SHA-256 of 5,000 certificates costs 5-10 ms at start-up; fingerprints stay lazy for the
+// few certificates a path search touches): the DER's last 32 bytes, which lie in the signature,
+// pick a bucket, and bytes decide within it. A pool of certificates that all share one subject
+// stays linear, as the bucket is not the subject.
 function distinct(certificates: readonly Certificate[]): Certificate[] {
-  const byFingerprint = new Map<string, Certificate>();
-  for (const c of certificates) if (!byFingerprint.has(c.fingerprint)) byFingerprint.set(c.fingerprint, c);
-  return [...byFingerprint.values()];
+  const byTail = new Map<string, Certificate[]>();
+  const out: Certificate[] = [];
+  for (const c of certificates) {
+    const tail = c.der.toString('latin1', Math.max(0, c.der.length - 32));
+    const bucket = byTail.get(tail);
+    if (bucket?.some((d) => d.der.equals(c.der))) continue;
+    if (bucket) bucket.push(c);
+    else byTail.set(tail, [c]);
+    out.push(c);
+  }
+  return out;
 }

@@ -20,6 +20,8 @@ export interface ConnectorDeps {
   readonly config: ConnectorConfig;
   readonly limits: LimitsConfig;
   state(): ConnectorState;
+  /** The snapshot generation: a session verified under another one is not resumed. */
+  generation(): number;
   readonly verifier: SignatureVerifier;
   readonly clock: Clock;
   readonly metrics: ListenerMetrics;
@@ -37,8 +39,9 @@ export interface RunningConnector {
 export function createConnector(deps: ConnectorDeps): RunningConnector {
   const { config, limits, metrics, log, limiter, clock } = deps;
   const open = new Set<{ close(): void }>();
-  // TLS 1.3 tickets arrive after the handshake; the latest one resumes the next connection.
-  let session: Buffer | undefined;
+  // Only a session from a verified handshake, under the current trust, is offered again: a
+  // resumed session carries no certificate to judge.
+  let resumable: { session: Buffer; generation: number } | undefined;
 
   const fail = (kind: 'handshake' | 'backend', reason: string, detail: string): void => {
     if (kind === 'handshake') metrics.handshakeFailure(reason);
@@ -56,6 +59,10 @@ export function createConnector(deps: ConnectorDeps): RunningConnector {
     metrics.connectionOpened();
     const started = clock.monotonic();
     const state = deps.state();
+    const generation = deps.generation();
+    const offered = resumable?.generation === generation ? resumable.session : undefined;
+    let verified = false;
+    let pending: Buffer | undefined;
     let forwarding: TcpForwarding | undefined;
     const entry = { close: () => (forwarding ? forwarding.close() : (peer.destroy(), client.destroy())) };
     open.add(entry);
@@ -75,9 +82,13 @@ export function createConnector(deps: ConnectorDeps): RunningConnector {
       ...(config.tls.ciphers ? { ciphers: config.tls.ciphers } : {}),
       // The engine verifies the peer below; OpenSSL's own check would know neither the pool nor the policy.
       rejectUnauthorized: false,
-      ...(session ? { session } : {}),
+      ...(offered ? { session: offered } : {}),
     });
-    peer.on('session', (s: Buffer) => (session = s));
+    // TLS 1.2 hands over the session before the handshake ends, TLS 1.3 tickets after it.
+    peer.on('session', (session: Buffer) => {
+      if (verified) resumable = { session, generation };
+      else pending = session;
+    });
     const timer = setTimeout(() => {
       fail('backend', 'connect_timeout', `no TLS session within ${limits.connectTimeoutMs} ms`);
       peer.destroy();
@@ -92,13 +103,17 @@ export function createConnector(deps: ConnectorDeps): RunningConnector {
     });
     peer.once('secureConnect', () => {
       clearTimeout(timer);
-      const decision = verifyPeer(presentedChain(peer), state.peer, clock.now(), deps.verifier, () => clock.monotonic());
-      if (!decision.ok) {
-        fail('handshake', 'peer_cert_rejected', decision.detail);
-        peer.destroy();
-        client.destroy();
-        return;
+      if (!(offered && peer.isSessionReused())) {
+        const decision = verifyPeer(presentedChain(peer), state.peer, clock.now(), deps.verifier, () => clock.monotonic());
+        if (!decision.ok) {
+          fail('handshake', 'peer_cert_rejected', decision.detail);
+          peer.destroy();
+          client.destroy();
+          return;
+        }
       }
+      verified = true;
+      if (pending) resumable = { session: pending, generation };
       metrics.handshake((clock.monotonic() - started) / 1000);
       forwarding = forwardTcp(client, {
         backend: { connected: peer },

@@ -12,6 +12,7 @@ import { TlsListener } from '../net/tls-listener.js';
 import { CachingSignatureVerifier, type SignatureVerifier } from '../pki/signatures.js';
 import type { PeerIdentity } from '../mtls/peer-identity.js';
 import { checkClientCertificate } from './client-auth.js';
+import { VerifiedPeers } from '../mtls/verified-peers.js';
 import { createConnector } from './connector.js';
 import { probeTarget } from '../check/index.js';
 import type { Clock } from '../runtime/clock.js';
@@ -56,6 +57,7 @@ function startListener(config: Config, listener: ListenerConfig, state: ServingS
   const limiter = new RateLimiter(FAILURE_LOG_INTERVAL_MS, () => deps.clock.monotonic());
   const http = listener.mode === 'http' ? httpHandler(listener, config.limits, metrics, log) : undefined;
   const tcp = listener.mode === 'tcp' ? tcpHandler(listener, config.limits, metrics, log) : undefined;
+  const verified = new VerifiedPeers<PeerIdentity>();
   const current = () => {
     const s = state.snapshot.listeners.get(listener.name);
     if (!s) throw new Error(`listener ${listener.name} missing from the snapshot`);
@@ -71,7 +73,9 @@ function startListener(config: Config, listener: ListenerConfig, state: ServingS
     maxConnections: config.limits.maxConnections,
     routing: current,
     serve: (socket, target, onClosed, peer) => (http ? http.serve(socket, target, onClosed, peer) : tcp!(socket, target, onClosed, peer)),
-    ...(listener.clientAuth.mode === 'none' ? {} : { verifyPeer: (socket) => checkClientCertificate(socket, current().clientAuth, verifier, deps, log, limiter) }),
+    ...(listener.clientAuth.mode === 'none'
+      ? {}
+      : { verifyPeer: (socket) => checkClientCertificate(socket, { clientAuth: current().clientAuth, generation: state.snapshot.generation, verified }, verifier, deps, log, limiter) }),
     onHandshakeFailure: (reason, error, remote) => {
       const suppressed = limiter.admit(reason);
       if (suppressed === undefined) return;
@@ -97,6 +101,7 @@ export async function startProxy(config: Config, deps: ProxyDeps): Promise<Runni
       config: c,
       limits: config.limits,
       state: () => state.snapshot.connectors.get(c.name)!,
+      generation: () => state.snapshot.generation,
       verifier,
       clock: deps.clock,
       metrics: deps.metrics.listener(c.name),

@@ -39,7 +39,7 @@ export async function createClusterPki(dir: string, names: readonly string[], st
   for (const name of names) {
     const dns = `${name}.cluster.test`;
     const uri = `spiffe://cluster.test/node/${name}`;
-    const leaf = await issue({ subject: name, issuer: incident.r3ByNewRoot, names: [dns, uri], notBefore: new Date(now - DAY), notAfter: new Date(now + 80 * DAY) });
+    const leaf = await issue({ subject: name, issuer: incident.r3ByNewRoot, names: [dns, uri, '127.0.0.1'], notBefore: new Date(now - DAY), notAfter: new Date(now + 80 * DAY) });
     const r3 = staleNodes.includes(name) ? incident.r3ByOldRoot : incident.r3ByNewRoot;
     nodes.push({ name, dns, uri, leaf, bundle: write(`${name}.bundle.pem`, leaf.pem + r3.pem), key: write(`${name}.key`, leaf.keyPem) });
   }
