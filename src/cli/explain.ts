@@ -7,6 +7,7 @@ import { ConfigError, ErrorCodes, RechainError } from '../errors.js';
 import { CachingSignatureVerifier } from '../pki/signatures.js';
 import { computeReports } from '../tls/compute.js';
 import { loadInputs } from '../tls/inputs.js';
+import { createAiaFetcher } from '../trust/aia.js';
 import { parseFlags } from './args.js';
 import { renderExplain } from './render-explain.js';
 
@@ -42,7 +43,7 @@ export async function runExplain(args: readonly string[]): Promise<number> {
   const { values } = parseFlags(args, OPTIONS);
   const config = await explainConfig(values as Record<string, string | string[] | boolean | undefined>);
   const at = parseAt(values.at, Date.now());
-  const inputs = await loadInputs(config, { env: process.env, keys: 'optional' });
+  const inputs = await loadInputs(config, { env: process.env, keys: 'optional', aia: config.trust.aia ? createAiaFetcher() : undefined });
   for (const w of inputs.warnings) process.stderr.write(`warning: ${w.file}: ${w.message}\n`);
   const reports = computeReports(inputs, config.trust, at, new CachingSignatureVerifier(), () => performance.now());
   const allValid = [...reports.values()].every((r) => r.valid);

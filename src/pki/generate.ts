@@ -44,6 +44,8 @@ export interface IssueSpec {
   /** Override the signature hash (e.g. SHA-1 to test the algorithm floor). */
   readonly hash?: 'SHA-1' | 'SHA-256' | 'SHA-384' | undefined;
   readonly serial?: string | undefined;
+  /** authorityInfoAccess caIssuers URLs (where a client may fetch the issuer). */
+  readonly caIssuers?: readonly string[] | undefined;
 }
 
 const PARAMS: Record<KeyAlgorithm, webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams | webcrypto.Algorithm> = {
@@ -104,6 +106,7 @@ export async function issue(spec: IssueSpec): Promise<Issued> {
   if (eku.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension(eku.map((e) => EKU_OIDS[e])));
   if (spec.names && spec.names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(sanEntries(spec.names)));
   if (spec.permittedDns || spec.excludedDns) extensions.push(nameConstraintsExtension(spec.permittedDns ?? [], spec.excludedDns ?? []));
+  if (spec.caIssuers) extensions.push(new x509.AuthorityInfoAccessExtension({ caIssuers: spec.caIssuers.map((url) => new x509.GeneralName('url', url)) }));
 
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: spec.serial ?? `01${randomBytes(15).toString('hex')}`,

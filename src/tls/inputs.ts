@@ -8,6 +8,7 @@ import type { CertificateConfig, Config, TrustSource } from '../config/types.js'
 import { loadCertificates, mergeLoaded, type LoadWarning } from '../pki/load-certificates.js';
 import { loadCertificateChain, loadIdentity } from '../pki/load-identity.js';
 import { loadTrustStore, type Environment } from '../trust/index.js';
+import { fetchMissingIssuers, type AiaFetcher } from '../trust/aia.js';
 import { ErrorCodes, RechainError } from '../errors.js';
 
 export interface CertificateInputs {
@@ -34,6 +35,8 @@ export interface LoadOptions {
   readonly env: Environment;
   /** Serving needs keys; `explain` does not. */
   readonly keys: 'required' | 'optional';
+  /** With `trust.aia`: fetches missing issuers (kept by the caller, so its cache outlives reloads). */
+  readonly aia?: AiaFetcher | undefined;
 }
 
 function sourceText(source: TrustSource): string {
@@ -75,6 +78,14 @@ export async function loadInputs(config: Config, options: LoadOptions): Promise<
     const merged = mergeLoaded(loaded);
     clientCas.set(listener.name, merged.certificates);
     clientCaWarnings.push(...merged.warnings);
+  }
+  if (config.trust.aia && options.aia) {
+    const anchors = stores.flatMap((s) => [...s.store.anchors]);
+    for (const c of certificates) {
+      const found = await fetchMissingIssuers(c.inputs.leaf, [...c.inputs.bundle, ...c.inputs.pool, ...anchors], options.aia, config.trust.maxDepth);
+      c.inputs = { ...c.inputs, pool: [...c.inputs.pool, ...found.certificates] };
+      c.warnings.push(...found.warnings);
+    }
   }
   const trustPaths = config.trust.stores.flatMap((s) => s.sources.flatMap((src) => (src.kind === 'path' ? [src.path] : [])));
   return {

@@ -11,6 +11,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { Environment } from '../trust/index.js';
 import { computeReports, trustPolicy } from './compute.js';
 import { loadInputs, type Inputs } from './inputs.js';
+import { createAiaFetcher, type AiaFetcher } from '../trust/aia.js';
 import { selectionEvent, servedChainMetrics } from './selection.js';
 import { buildSnapshot, type Snapshot } from './snapshot.js';
 
@@ -35,10 +36,12 @@ export class ServingState {
   #inputs: Inputs | undefined;
   #generation = 0;
   #running: Promise<ReloadResult> | undefined;
+  readonly #aia: AiaFetcher | undefined;
   #queued: Promise<ReloadResult> | undefined;
 
   constructor(deps: ServingDeps) {
     this.#deps = deps;
+    this.#aia = deps.config.trust.aia ? createAiaFetcher() : undefined;
   }
 
   get snapshot(): Snapshot {
@@ -105,7 +108,7 @@ export class ServingState {
 
   async #build(): Promise<{ snapshot: Snapshot; inputs: Inputs }> {
     const { config, env, clock, verifier, ticketKeys } = this.#deps;
-    const inputs = await loadInputs(config, { env, keys: 'required' });
+    const inputs = await loadInputs(config, { env, keys: 'required', aia: this.#aia });
     const at = clock.now();
     const monotonic = (): number => clock.monotonic();
     const served = new Set(config.listeners.flatMap((l) => [l.certificate, ...l.routes.map((r) => r.certificate)]));

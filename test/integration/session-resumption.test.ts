@@ -20,7 +20,7 @@ const DAY = 86_400_000;
 const now = Date.now();
 const valid = { notBefore: new Date(now - DAY), notAfter: new Date(now + 90 * DAY) };
 // TLS 1.2 hands the session over within the handshake, so resumption is deterministic.
-const tls12 = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' };
+const tls12 = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } as const;
 
 async function start(t: Test, doc: Record<string, unknown>): Promise<RunningProxy> {
   const proxy = await startProxy(parseConfig({ ...doc, reload: { interval: '0s' } }), { env: {}, clock: systemClock, logger: silentLogger(), metrics: createMetrics('test') });
