@@ -1,3 +1,6 @@
+// admin/ owns the Prometheus registry and the admin HTTP server; it must not import tls/,
+// proxy/ or the chain engine (callers hand it sources).
+//
 // Prometheus metrics (DESIGN §7; the names are fixed), on rechain's own registry. Callers get
 // handles decided at construction: a listener's handles are bound once, so the hot path
 // increments a counter child and never looks up labels or asks whether metrics are on.

@@ -1,3 +1,6 @@
+// chain/ owns path building, judging and ranking (the pure engine). It imports only pki/ data
+// types and the signature port; never fs, net, tls, config, runtime, metrics or a logger.
+//
 // The chain engine's one entry point. Pure: certificates, a policy, a time, a signature port
 // and a budget in; a report out. No files, sockets, loggers, timers or clock reads here (the
 // time budget reads the monotonic clock it is given).

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+// cli/ owns argv, help text, exit codes and rendering reports for people. Everything else is
+// imported from the layers below; nothing imports cli/.
+//
 // The command line: argv -> a command. The only place that exits the process: errors carry a
 // code and the file or field they are about, and become exit status 2 (usage, configuration,
 // inputs) or 1 (runtime failures).

@@ -1,3 +1,6 @@
+// demo/ owns `rechain demo`: the 2021 PKI, a sample backend and a naive server. Nothing in
+// src/ outside cli/ may import it.
+//
 // `rechain demo` (what `npm start` runs): September 2021 replayed in a temporary directory. A
 // naive TLS server serves the node's stale bundle; rechain, given the same bundle, a pool and
 // the post-update trust store, serves the chain clients accept. Prints the chains, why, and

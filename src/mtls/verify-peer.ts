@@ -1,3 +1,6 @@
+// mtls/ owns peer decisions: verifying a peer's chain with the engine, allow-lists, and the
+// identity passed to backends. It must not import net/ listeners, proxy/ or config loading.
+//
 // Deciding on a peer's certificate chain with the same engine that chooses ours, so that
 // cross-signed and stale peer chains are handled the same way, then the allow-list.
 import { computeChain } from '../chain/engine.js';

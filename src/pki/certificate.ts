@@ -1,3 +1,7 @@
+// pki/ owns certificates, keys and their formats (PEM, DER, PKCS#7, PKCS#12), the only adapters
+// to @peculiar/x509 (x509.ts) and node-forge (pkcs12.ts), and test-PKI generation. It must not
+// import chain/, config/ or anything that serves.
+//
 // A certificate as rechain passes it around: DER plus a cheap raw index, with fingerprints and
 // full facts computed on first use and kept. Immutable once built.
 import { createHash, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';

@@ -1,3 +1,7 @@
+// proxy/ composes the running process: listeners, connectors, handlers, client-certificate
+// decisions and the admin sources. It is the only layer that wires metrics and logs into net/.
+// It must not import cli/.
+//
 // The running proxy, composed: the serving state (chains and contexts), one TLS listener per
 // configured listener, the admin server, and the reload triggers (file watcher, periodic
 // recompute). Signals are wired by the CLI, which only calls reload() and shutdown().

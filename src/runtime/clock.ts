@@ -1,3 +1,6 @@
+// runtime/ owns process-level edges: the clock, the logger, rate limits, file watching. It
+// must not import the engine, tls/ or proxy/.
+//
 // Time, injected. The chain engine takes a time; everything that schedules or measures takes
 // a Clock, so tests move time instead of sleeping.
 

@@ -1,3 +1,7 @@
+// tls/ owns what serving needs from the inputs: loading them (inputs.ts), computing chains,
+// immutable snapshots of TLS contexts, and their atomic replacement. It must not import net/
+// listeners, proxy/ or cli/.
+//
 // The holder of the current snapshot and the one place that replaces it. Triggers (the file
 // watcher, SIGHUP, the periodic timer) live at the edge and only call reload().
 import type { Logger } from 'pino';
