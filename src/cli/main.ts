@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // cli/ owns argv, help text, exit codes and rendering reports for people. Everything else is
-// imported from the layers below; nothing imports cli/.
+// imported from the layers below; only demo/ imports cli/ (to print the explain table).
 //
 // The command line: argv -> a command. The only place that exits the process: errors carry a
 // code and the file or field they are about, and become exit status 2 (usage, configuration,
