@@ -128,9 +128,6 @@ export class TlsListener<T extends ListenTarget, P = never> {
   }
 
   #onSecure(socket: tls.TLSSocket): void {
-    const raw = rawSocketOf(socket);
-    const accepted = raw ? this.#accepted.get(raw) : undefined;
-    if (accepted !== undefined) this.#options.metrics.handshake((this.#options.monotonicNow() - accepted) / 1000);
     socket.on('error', () => {}); // the handler takes over; until then an error must not crash us
     const check = this.#options.verifyPeer?.(socket) ?? { peer: undefined };
     if ('refuse' in check) {
@@ -139,10 +136,25 @@ export class TlsListener<T extends ListenTarget, P = never> {
       socket.destroy();
       return;
     }
+    // A refused peer is a failed handshake, not a completed one: count it only now.
+    const raw = rawSocketOf(socket);
+    const accepted = raw ? this.#accepted.get(raw) : undefined;
+    if (accepted !== undefined) this.#options.metrics.handshake((this.#options.monotonicNow() - accepted) / 1000);
     // Routes map names to backends and never change on reload, so resolving again is safe.
     const target = this.#options.routing().router.route(socket.servername);
-    const served = this.#options.serve(socket, target, () => this.#served.delete(served), check.peer);
-    this.#served.add(served);
+    // A handler may close at once (no route) and call back before it returns.
+    let served: ServedConnection | undefined;
+    let closed = false;
+    served = this.#options.serve(
+      socket,
+      target,
+      () => {
+        closed = true;
+        if (served) this.#served.delete(served);
+      },
+      check.peer,
+    );
+    if (!closed) this.#served.add(served);
   }
 }
 

@@ -152,3 +152,24 @@ t.test('a refused backend is a counted error in TCP mode and a 502 in HTTP mode;
   t.match(refusedAnswer.body, /"error":"bad_gateway"/);
   t.match(await metrics(), /rechain_backend_errors_total\{listener="http",reason="connect_refused"\} 1/);
 });
+
+t.test('an SNI name no route answers, on a listener without a default backend, closes that connection only', async (t) => {
+  const { root, files } = await simplePki(t.testdir(), Date.now());
+  const backend = await listen(t, net.createServer((s) => s.pipe(s)));
+  const { proxy, metrics } = await start(t, {
+    ...listenerDoc(files, {}),
+    listeners: [{ name: 'l', listen: '127.0.0.1:0', certificate: 'c', routes: [{ names: ['localhost'], backend: `127.0.0.1:${backend}` }] }],
+  });
+  const port = proxy.listeners.get('l')!.port;
+  for (const servername of ['elsewhere.test', undefined]) {
+    const lost = track(t, tls.connect({ port, host: '127.0.0.1', ca: root.pem, ...(servername ? { servername } : {}), checkServerIdentity: () => undefined }));
+    lost.on('error', () => {});
+    await new Promise((resolve) => lost.once('close', resolve));
+  }
+  t.match(await metrics(), /rechain_backend_errors_total\{listener="l",reason="no_route"\} 2/);
+  const routed = track(t, tls.connect({ port, host: '127.0.0.1', ca: root.pem, servername: 'localhost' }));
+  await once(routed, 'secureConnect');
+  routed.write('still serving');
+  const [echo] = (await once(routed, 'data')) as [Buffer];
+  t.equal(echo.toString(), 'still serving', 'the listener still serves routed names');
+});
