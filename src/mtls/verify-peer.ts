@@ -3,6 +3,7 @@
 //
 // Deciding on a peer's certificate chain with the same engine that chooses ours, so that
 // cross-signed and stale peer chains are handled the same way, then the allow-list.
+import { createHash } from 'node:crypto';
 import { computeChain } from '../chain/engine.js';
 import type { PeerName, Purpose, TrustPolicy } from '../chain/policy.js';
 import { errorsOf, mostSpecific } from '../chain/reasons.js';
@@ -13,12 +14,21 @@ import { allowedBy } from './allow-list.js';
 import type { PeerIdentity } from './peer-identity.js';
 
 export interface PeerPolicy {
+  /** What a decision depends on, as a digest: equal keys, equal decisions (see peerPolicyKey). */
+  readonly key: string;
   /** The stores the peer may validate for; any one suffices (they are optional stores). */
   readonly policy: TrustPolicy;
   readonly purpose: Purpose;
   /** Names the peer's leaf must cover (the target of `connect`); none for client certificates. */
   readonly names: readonly PeerName[];
   readonly allow: AllowList;
+}
+
+/** A digest of everything a peer decision depends on: anchors, distrust, purpose, names, allow-list. */
+export function peerPolicyKey(peer: Omit<PeerPolicy, 'key'>): string {
+  const anchors = peer.policy.stores.flatMap((s) => [...s.anchors].map((a) => a.fingerprint)).sort();
+  const parts = { anchors, distrust: [...peer.policy.distrust].sort(), purpose: peer.purpose, names: peer.names, allow: peer.allow, maxDepth: peer.policy.maxDepth };
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 export type PeerDecision =

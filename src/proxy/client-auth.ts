@@ -15,8 +15,6 @@ import type { ProxyDeps } from './proxy.js';
 
 export interface ClientAuthContext {
   readonly clientAuth: ClientAuthState | undefined;
-  /** The snapshot generation the decision is made under. */
-  readonly generation: number;
   readonly verified: VerifiedPeers<PeerIdentity>;
 }
 
@@ -28,7 +26,7 @@ export function checkClientCertificate(
   log: Logger,
   limiter: RateLimiter,
 ): PeerCheck<PeerIdentity> {
-  const { clientAuth, generation, verified } = context;
+  const { clientAuth, verified } = context;
   if (!clientAuth) return { peer: undefined };
   const presented = presentedChain(socket);
   if (presented.length === 0) {
@@ -36,13 +34,13 @@ export function checkClientCertificate(
   }
   if (socket.isSessionReused()) {
     // A resumed session shows the leaf only; it stands if that leaf was verified in full before.
-    const known = verified.get(presented[0]!.fingerprint, generation);
+    const known = verified.get(presented[0]!.fingerprint, clientAuth.peer.key, deps.clock.now());
     return known ? { peer: known } : { refuse: 'client_cert_rejected', detail: `${presented[0]!.label}: resumed session of a certificate not verified under the current trust` };
   }
   const decision = verifyPeer(presented, clientAuth.peer, deps.clock.now(), verifier, () => deps.clock.monotonic());
   if (!decision.ok) return { refuse: 'client_cert_rejected', detail: `${presented[0]!.label}: ${decision.detail}` };
   const leaf = decision.identity.chain[0]!;
-  verified.remember(leaf.fingerprint, generation, decision.identity);
+  verified.remember(leaf.fingerprint, clientAuth.peer.key, leaf.facts?.notAfter ?? 0, decision.identity);
   if (limiter.admit(`accept:${leaf.fingerprint}`) !== undefined) {
     log.info({ event: 'client_cert_accepted', subject: leaf.facts?.subject, fingerprint: leaf.fingerprint, allowedBy: decision.identity.allowedBy, remote: socket.remoteAddress }, 'client certificate accepted');
   }

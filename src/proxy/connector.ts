@@ -20,8 +20,6 @@ export interface ConnectorDeps {
   readonly config: ConnectorConfig;
   readonly limits: LimitsConfig;
   state(): ConnectorState;
-  /** The snapshot generation: a session verified under another one is not resumed. */
-  generation(): number;
   readonly verifier: SignatureVerifier;
   readonly clock: Clock;
   readonly metrics: ListenerMetrics;
@@ -39,9 +37,9 @@ export interface RunningConnector {
 export function createConnector(deps: ConnectorDeps): RunningConnector {
   const { config, limits, metrics, log, limiter, clock } = deps;
   const open = new Set<{ close(): void }>();
-  // Only a session from a verified handshake, under the current trust, is offered again: a
+  // Only a session from a verified handshake, under the same peer policy, is offered again: a
   // resumed session carries no certificate to judge.
-  let resumable: { session: Buffer; generation: number } | undefined;
+  let resumable: { session: Buffer; policyKey: string } | undefined;
 
   const fail = (kind: 'handshake' | 'backend', reason: string, detail: string): void => {
     if (kind === 'handshake') metrics.handshakeFailure(reason);
@@ -59,8 +57,8 @@ export function createConnector(deps: ConnectorDeps): RunningConnector {
     metrics.connectionOpened();
     const started = clock.monotonic();
     const state = deps.state();
-    const generation = deps.generation();
-    const offered = resumable?.generation === generation ? resumable.session : undefined;
+    const policyKey = state.peer.key;
+    const offered = resumable?.policyKey === policyKey ? resumable.session : undefined;
     let verified = false;
     let pending: Buffer | undefined;
     let forwarding: TcpForwarding | undefined;
@@ -86,7 +84,7 @@ export function createConnector(deps: ConnectorDeps): RunningConnector {
     });
     // TLS 1.2 hands over the session before the handshake ends, TLS 1.3 tickets after it.
     peer.on('session', (session: Buffer) => {
-      if (verified) resumable = { session, generation };
+      if (verified) resumable = { session, policyKey };
       else pending = session;
     });
     const timer = setTimeout(() => {
@@ -113,7 +111,7 @@ export function createConnector(deps: ConnectorDeps): RunningConnector {
         }
       }
       verified = true;
-      if (pending) resumable = { session: pending, generation };
+      if (pending) resumable = { session: pending, policyKey };
       metrics.handshake((clock.monotonic() - started) / 1000);
       forwarding = forwardTcp(client, {
         backend: { connected: peer },

@@ -79,7 +79,7 @@ function startListener(config: Config, listener: ListenerConfig, state: ServingS
     serve: (socket, target, onClosed, peer) => (http ? http.serve(socket, target, onClosed, peer) : tcp!(socket, target, onClosed, peer)),
     ...(listener.clientAuth.mode === 'none'
       ? {}
-      : { verifyPeer: (socket) => checkClientCertificate(socket, { clientAuth: current().clientAuth, generation: state.snapshot.generation, verified }, verifier, deps, log, limiter) }),
+      : { verifyPeer: (socket) => checkClientCertificate(socket, { clientAuth: current().clientAuth, verified }, verifier, deps, log, limiter) }),
     onHandshakeFailure: (reason, error, remote) => {
       const suppressed = limiter.admit(reason);
       if (suppressed === undefined) return;
@@ -105,7 +105,6 @@ export async function startProxy(config: Config, deps: ProxyDeps): Promise<Runni
       config: c,
       limits: config.limits,
       state: () => state.snapshot.connectors.get(c.name)!,
-      generation: () => state.snapshot.generation,
       verifier,
       clock: deps.clock,
       metrics: deps.metrics.listener(c.name),

@@ -6,7 +6,7 @@ import type { ChainReport } from '../chain/engine.js';
 import { leafCoversName, peerName } from '../chain/hostname.js';
 import { AnchorSet } from '../chain/anchors.js';
 import type { Address, Config, ConnectorConfig, ListenerConfig, TrustConfig } from '../config/types.js';
-import type { PeerPolicy } from '../mtls/verify-peer.js';
+import { peerPolicyKey, type PeerPolicy } from '../mtls/verify-peer.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import type { Certificate } from '../pki/certificate.js';
 import { createSniRouter, type SniRouter } from '../net/sni-routes.js';
@@ -94,15 +94,13 @@ function clientAuthState(listener: ListenerConfig, trust: TrustConfig, inputs: I
   const { mode, allow } = listener.clientAuth;
   if (mode === 'none') return undefined;
   const anchors = new AnchorSet(inputs.clientCas.get(listener.name) ?? []);
-  return {
-    mode,
-    peer: {
-      policy: { stores: [{ name: 'client-ca', required: false, anchors }], distrust: new Set(trust.distrust), horizonMs: 0, prefer: [], maxDepth: trust.maxDepth },
-      purpose: 'clientAuth',
-      names: [],
-      allow,
-    },
+  const peer = {
+    policy: { stores: [{ name: 'client-ca', required: false, anchors }], distrust: new Set(trust.distrust), horizonMs: 0, prefer: [], maxDepth: trust.maxDepth },
+    purpose: 'clientAuth' as const,
+    names: [],
+    allow,
   };
+  return { mode, peer: { ...peer, key: peerPolicyKey(peer) } };
 }
 
 function listenerState(config: Config, listener: ListenerConfig, inputs: Inputs, reports: ReadonlyMap<string, ChainReport>, ticketKeys: Buffer): ListenerState {
@@ -127,12 +125,13 @@ function listenerState(config: Config, listener: ListenerConfig, inputs: Inputs,
 /** The peer must validate for one of the connector's stores (each optional) and cover its names. */
 function connectorState(connector: ConnectorConfig, config: Config, inputs: Inputs, clientReports: ReadonlyMap<string, ChainReport>, ticketKeys: Buffer): ConnectorState {
   const stores = inputs.stores.filter((s) => connector.verify.stores.includes(s.name)).map((s) => ({ ...s, required: false }));
-  const peer: PeerPolicy = {
+  const policy: Omit<PeerPolicy, 'key'> = {
     policy: { stores, distrust: new Set(config.trust.distrust), horizonMs: 0, prefer: [], maxDepth: config.trust.maxDepth },
     purpose: 'serverAuth',
     names: connector.verify.names.map(peerName),
     allow: connector.verify.allow,
   };
+  const peer: PeerPolicy = { ...policy, key: peerPolicyKey(policy) };
   if (!connector.certificate) return { context: undefined, peer };
   const cert = inputs.certificates.find((c) => c.config.name === connector.certificate);
   const report = clientReports.get(connector.certificate);
