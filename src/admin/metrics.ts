@@ -128,7 +128,7 @@ export function createMetrics(version: string): Metrics {
   const active = new Gauge({ name: 'rechain_connections_active', help: 'Open client connections.', labelNames: ['listener'], registers: r });
   const backendErrors = new Counter({
     name: 'rechain_backend_errors_total',
-    help: 'Backend failures by reason (connect_refused, connect_timeout, reset, timeout, ...).',
+    help: 'Backend failures by reason (connect_refused, connect_timeout, reset, idle_timeout, response_timeout, no_route, other).',
     labelNames: ['listener', 'reason'],
     registers: r,
   });

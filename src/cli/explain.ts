@@ -43,7 +43,7 @@ export async function runExplain(args: readonly string[]): Promise<number> {
   const { values } = parseFlags(args, OPTIONS);
   const config = await explainConfig(values as Record<string, string | string[] | boolean | undefined>);
   const at = parseAt(values.at, Date.now());
-  const inputs = await loadInputs(config, { env: process.env, keys: 'optional', aia: config.trust.aia ? createAiaFetcher() : undefined });
+  const inputs = await loadInputs(config, { env: process.env, keys: 'optional', clientCas: false, aia: config.trust.aia ? createAiaFetcher() : undefined });
   for (const w of inputs.warnings) process.stderr.write(`warning: ${w.file}: ${w.message}\n`);
   const reports = computeReports(inputs, config.trust, at, new CachingSignatureVerifier(), () => performance.now());
   const allValid = [...reports.values()].every((r) => r.valid);

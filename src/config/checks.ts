@@ -26,7 +26,8 @@ export function semanticProblems(doc: Readonly<Record<string, unknown>>, schema:
   const refs: References = { certificates: namesIn(doc.certificates), stores: namesIn(trust.stores) };
 
   checkCertificatesForListeners(doc, report);
-  for (const entries of [stores, certificates, listeners, connectors]) checkUniqueNames(entries, report);
+  // Listeners and connectors share the `listener` label of the metrics: one namespace for both.
+  for (const entries of [stores, certificates, [...listeners, ...connectors]]) checkUniqueNames(entries, report);
   for (const { value, path } of certificates) checkCertificate(value, path, report);
   for (const { value, path } of listeners) checkListener(value, path, refs, report);
   for (const { value, path } of connectors) checkConnector(value, path, refs, report);

@@ -2,6 +2,7 @@
 // the PROXY v2 TLVs in TCP mode. Built only from a chain the engine verified.
 import type { XfccDetail } from '../config/types.js';
 import type { Certificate } from '../pki/certificate.js';
+import { nameToRfc2253 } from '../pki/x509.js';
 
 export interface PeerIdentity {
   /** Leaf first, then the intermediates of the verified path (no anchor). */
@@ -20,7 +21,7 @@ function value(text: string): string {
 }
 
 /**
- * Envoy's format: `Hash=<hex>;Cert="<url-encoded PEM>";Chain="...";Subject="<DN>";URI=<uri>;DNS=<dns>`,
+ * Envoy's format: `Hash=<hex>;Cert="<url-encoded PEM>";Chain="...";Subject="<RFC 2253 DN>";URI=<uri>;DNS=<dns>`,
  * fields in that order, one `URI=` / `DNS=` pair per SAN. Subject is always quoted, as Envoy does.
  */
 export function xfccValue(identity: PeerIdentity, details: readonly XfccDetail[]): string {
@@ -30,7 +31,8 @@ export function xfccValue(identity: PeerIdentity, details: readonly XfccDetail[]
   if (details.includes('Hash')) parts.push(`Hash=${leaf.fingerprint}`);
   if (details.includes('Cert')) parts.push(`Cert="${encodeURIComponent(leaf.toPem())}"`);
   if (details.includes('Chain')) parts.push(`Chain="${encodeURIComponent(identity.chain.map((c) => c.toPem()).join(''))}"`);
-  if (details.includes('Subject')) parts.push(`Subject="${(facts?.subject ?? '').replace(/["\\]/g, (c) => `\\${c}`)}"`);
+  // RFC 2253 order and escaping (which already escapes `"` and `\`), as Envoy prints it.
+  if (details.includes('Subject')) parts.push(`Subject="${nameToRfc2253(leaf.raw.subjectDer)}"`);
   if (details.includes('URI')) for (const uri of facts?.subjectAltName?.uri ?? []) parts.push(`URI=${value(uri)}`);
   if (details.includes('DNS')) for (const dns of facts?.subjectAltName?.dns ?? []) parts.push(`DNS=${value(dns)}`);
   return parts.join(';');

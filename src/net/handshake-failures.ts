@@ -10,6 +10,7 @@ export type HandshakeFailureReason =
   | 'client_cert_missing'
   | 'client_cert_rejected'
   | 'no_shared_cipher'
+  | 'handshake_failure'
   | 'protocol_version'
   | 'timeout'
   | 'reset'
@@ -24,7 +25,8 @@ const BY_CODE: Record<string, HandshakeFailureReason> = {
   ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'client_cert_missing',
   ERR_SSL_CERTIFICATE_VERIFY_FAILED: 'client_cert_rejected',
   ERR_SSL_NO_SHARED_CIPHER: 'no_shared_cipher',
-  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'no_shared_cipher',
+  // The peer's generic alert: no common cipher or version, or (TLS 1.2) a client certificate it wanted.
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'handshake_failure',
   ERR_SSL_UNSUPPORTED_PROTOCOL: 'protocol_version',
   ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: 'protocol_version',
   ERR_SSL_WRONG_VERSION_NUMBER: 'protocol_version',
@@ -34,6 +36,12 @@ const BY_CODE: Record<string, HandshakeFailureReason> = {
   ECONNRESET: 'reset',
   EPIPE: 'reset',
 };
+
+/** An error that is a TLS alert or a local TLS failure, as opposed to a socket error. */
+export function isTlsError(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code ?? '';
+  return code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_');
+}
 
 export function handshakeFailureReason(error: unknown): HandshakeFailureReason {
   const e = error as { code?: string; message?: string } | undefined;

@@ -123,6 +123,43 @@ export function nameAttributes(der: Uint8Array, oid: string): string[] {
 
 export const CommonNameOid = '2.5.4.3';
 
+// OpenSSL's short names, as X509_NAME_print_ex(XN_FLAG_RFC2253) prints them (and Envoy sends).
+const SHORT_NAMES: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.9': 'street',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.4': 'SN',
+  '2.5.4.42': 'GN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.12': 'title',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '0.9.2342.19200300.100.1.1': 'UID',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+};
+
+function escapeRfc2253(value: string): string {
+  return value
+    .replace(/[,+"\\<>;=]/g, (c) => `\\${c}`)
+    .replace(/^[ #]/, (c) => `\\${c}`)
+    .replace(/ $/, '\\ ');
+}
+
+/** RFC 2253 text of a DER Name: last RDN first, `,` between RDNs, `+` within one. */
+export function nameToRfc2253(der: Uint8Array): string {
+  try {
+    return [...AsnConvert.parse(der, AsnName)]
+      .reverse()
+      .map((rdn) => [...rdn].map((atv) => `${SHORT_NAMES[atv.type] ?? atv.type}=${escapeRfc2253(atv.value.toString())}`).join('+'))
+      .join(',');
+  } catch {
+    return '';
+  }
+}
+
 /** The certificates inside a PKCS#7 / CMS SignedData (.p7b, .p7c), DER-encoded. */
 export function pkcs7Certificates(der: Uint8Array): Buffer[] {
   const certs = new x509.X509Certificates(der);

@@ -9,7 +9,7 @@ import type { ConnectorConfig, LimitsConfig } from '../config/types.js';
 import { presentedChain } from '../mtls/presented-chain.js';
 import { verifyPeer } from '../mtls/verify-peer.js';
 import { classifyBackendError } from '../net/backend.js';
-import { handshakeFailureReason } from '../net/handshake-failures.js';
+import { handshakeFailureReason, isTlsError } from '../net/handshake-failures.js';
 import { forwardTcp, type TcpForwarding } from '../net/tcp-forwarder.js';
 import type { SignatureVerifier } from '../pki/signatures.js';
 import type { Clock } from '../runtime/clock.js';
@@ -45,7 +45,7 @@ export function createConnector(deps: ConnectorDeps): RunningConnector {
     if (kind === 'handshake') metrics.handshakeFailure(reason);
     else metrics.backendError(reason);
     if (limiter.admit(`${kind}:${reason}`) === undefined) return;
-    log.warn({ event: kind === 'handshake' ? 'peer_handshake_failed' : 'backend_error', connector: config.name, reason, detail }, `connection to ${config.target.host}:${config.target.port} failed: ${reason}`);
+    log.warn({ event: kind === 'handshake' ? 'peer_handshake_failed' : 'backend_error', reason, detail }, `connection to ${config.target.host}:${config.target.port} failed: ${reason}`);
   };
 
   const onClient = (client: net.Socket): void => {
@@ -95,7 +95,7 @@ export function createConnector(deps: ConnectorDeps): RunningConnector {
     peer.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (forwarding) return; // the forwarder reports errors once relaying
-      if (error.code?.startsWith('ERR_SSL') || error.code?.startsWith('ERR_TLS')) fail('handshake', handshakeFailureReason(error), error.message);
+      if (isTlsError(error)) fail('handshake', handshakeFailureReason(error), error.message);
       else fail('backend', classifyBackendError(error, false), error.message);
       client.destroy();
     });
@@ -117,7 +117,8 @@ export function createConnector(deps: ConnectorDeps): RunningConnector {
         backend: { connected: peer },
         idleTimeoutMs: limits.idleTimeoutMs,
         events: {
-          onBackendError: (reason, error) => fail('backend', reason, error.message),
+          // TLS 1.3: a peer that rejects our client chain says so after our side finished.
+          onBackendError: (reason, error) => (isTlsError(error) ? fail('handshake', handshakeFailureReason(error), error.message) : fail('backend', reason, error.message)),
           onBytes: (direction, n) => metrics.bytes(direction, n),
           onClose: () => {},
         },

@@ -17,16 +17,24 @@ export interface HttpHandler {
   close(): void;
 }
 
+/** A request whose SNI name no route answers, on a listener without a default backend. */
+class NoRouteError extends Error {
+  constructor(readonly servername: string | undefined) {
+    super(`no route for ${servername ?? 'a client without SNI'}`);
+  }
+}
+
 export function httpHandler(listener: HttpListenerConfig, limits: LimitsConfig, metrics: ListenerMetrics, logger: Logger): HttpHandler {
   const server = http.createServer();
-  server.keepAliveTimeout = limits.idleTimeoutMs > 0 ? limits.idleTimeoutMs : 60_000;
+  // idleTimeout 0s means never: Node's keepAliveTimeout 0 keeps idle connections open too.
+  server.keepAliveTimeout = limits.idleTimeoutMs;
   const targets = new WeakMap<object, RouteTarget>();
   const peers = new WeakMap<object, PeerIdentity>();
   const { enabled, details } = listener.forwardClientCert;
   const forwarder = attachHttpForwarder(server, {
     resolveBackend: (req) => {
       const backend = targets.get(req.socket)?.backend;
-      if (!backend) throw new Error(`no route for ${(req.socket as TLSSocket).servername || 'a client without SNI'}`);
+      if (!backend) throw new NoRouteError((req.socket as TLSSocket).servername || undefined);
       return backend;
     },
     // Only ever built from the verified chain; a client-sent header is removed by the forwarder.
@@ -38,8 +46,13 @@ export function httpHandler(listener: HttpListenerConfig, limits: LimitsConfig, 
     responseTimeoutMs: limits.backendTimeoutMs,
     events: {
       onBackendError: (reason, error) => {
+        if (error instanceof NoRouteError) {
+          metrics.backendError('no_route');
+          logger.warn({ event: 'no_route', servername: error.servername }, 'no route for this server name; answered 502');
+          return;
+        }
         metrics.backendError(reason);
-        logger.warn({ event: 'backend_error', listener: listener.name, reason, error: error.message }, 'backend failed');
+        logger.warn({ event: 'backend_error', reason, error: error.message }, 'backend failed');
       },
     },
   });

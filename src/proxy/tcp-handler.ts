@@ -15,7 +15,7 @@ export function tcpHandler(listener: TcpListenerConfig, limits: LimitsConfig, me
   return (socket: tls.TLSSocket, target: RouteTarget, onClosed: () => void, peer: PeerIdentity | undefined): ServedConnection => {
     if (!target.backend) {
       metrics.backendError('no_route');
-      logger.warn({ event: 'no_route', listener: listener.name, servername: socket.servername || undefined }, 'no route for this server name; connection closed');
+      logger.warn({ event: 'no_route', servername: socket.servername || undefined }, 'no route for this server name; connection closed');
       socket.destroy();
       onClosed();
       return { close: () => {} };
@@ -29,7 +29,7 @@ export function tcpHandler(listener: TcpListenerConfig, limits: LimitsConfig, me
       events: {
         onBackendError: (reason, error) => {
           metrics.backendError(reason);
-          logger.warn({ event: 'backend_error', listener: listener.name, backend: formatAddress(target.backend!), reason, error: error.message }, 'backend failed');
+          logger.warn({ event: 'backend_error', backend: formatAddress(target.backend!), reason, error: error.message }, 'backend failed');
         },
         onBytes: (direction, n) => metrics.bytes(direction, n),
         onClose: onClosed,

@@ -35,6 +35,8 @@ export interface LoadOptions {
   readonly env: Environment;
   /** Serving needs keys; `explain` does not. */
   readonly keys: 'required' | 'optional';
+  /** Listeners' client CAs; `explain` judges served chains only and skips them. */
+  readonly clientCas?: boolean;
   /** With `trust.aia`: fetches missing issuers (kept by the caller, so its cache outlives reloads). */
   readonly aia?: AiaFetcher | undefined;
 }
@@ -73,7 +75,7 @@ export async function loadInputs(config: Config, options: LoadOptions): Promise<
   const clientCas = new Map<string, readonly Certificate[]>();
   const clientCaWarnings: LoadWarning[] = [];
   for (const [i, listener] of config.listeners.entries()) {
-    if (listener.clientAuth.mode === 'none') continue;
+    if (listener.clientAuth.mode === 'none' || options.clientCas === false) continue;
     const loaded = await Promise.all(listener.clientAuth.ca.map((path, j) => loadClientCa(path, `listeners[${i}].clientAuth.ca[${j}]`)));
     const merged = mergeLoaded(loaded);
     clientCas.set(listener.name, merged.certificates);

@@ -9,17 +9,23 @@ const MAX_REJECTED_IN_LOG = 8;
 
 const label = (c: Certificate): string => c.label;
 
-/** The root clients of the first valid store reach, else the chosen or configured path's end. */
+/** The root the metrics name: a required store's when it validates, else any valid store's. */
 function rootOf(report: ChainReport): Certificate | undefined {
-  const verdict = report.servedVerdicts.find((v) => v.valid) ?? report.servedVerdicts.find((v) => v.anchor);
+  const verdict =
+    report.servedVerdicts.find((v) => v.valid && v.required) ?? report.servedVerdicts.find((v) => v.valid) ?? report.servedVerdicts.find((v) => v.anchor);
   return verdict?.anchor ?? report.chosen?.anchor;
 }
 
-/** Earliest notAfter over what is served and the anchor clients reach. */
-export function servedExpiry(report: ChainReport): number {
+/** Every anchor that clients of a store reach with what is served (the valid stores'). */
+function reachedAnchors(report: ChainReport): Certificate[] {
+  const valid = report.servedVerdicts.filter((v) => v.valid && v.anchor).map((v) => v.anchor!);
   const root = rootOf(report);
-  const certs = root ? [...report.served, root] : report.served;
-  return Math.min(...certs.map((c) => c.facts?.notAfter ?? 0));
+  return valid.length > 0 ? valid : root ? [root] : [];
+}
+
+/** Earliest notAfter over what is served and every anchor its clients reach (DESIGN §7). */
+export function servedExpiry(report: ChainReport): number {
+  return Math.min(...[...report.served, ...reachedAnchors(report)].map((c) => c.facts?.notAfter ?? 0));
 }
 
 export function servedChainMetrics(report: ChainReport): ServedChainMetrics {

@@ -221,7 +221,7 @@ t.test('listening addresses must not collide', async (t) => {
   doc.listeners.push({ name: 'dup', listen: '[::]:7000', backend: 'b:1' }, { name: 'ephemeral', listen: '127.0.0.1:0', backend: 'b:1' });
   doc.connectors = [
     { name: 'out', listen: '127.0.0.1:7000', target: 'x:1' },
-    { name: 'ephemeral', listen: '127.0.0.1:0', target: 'x:1' },
+    { name: 'ephemeral-out', listen: '127.0.0.1:0', target: 'x:1' },
   ];
   t.same(problems(doc), [
     'listeners[0].listen: "0.0.0.0:6380" collides with admin.listen ("0.0.0.0:6380")',
@@ -267,4 +267,11 @@ t.test('an entry with a shape problem skips the cross-field rules, and reference
     'certificates[1].pool: must be a list (for one entry write [not-a-list])',
     'listeners[0].listen: "nowhere" has no port: write HOST:PORT such as 127.0.0.1:6379, db.internal:5432 or [::1]:443',
   ]);
+});
+
+t.test('a connector may not share a listener\'s name (they share the metrics label)', async (t) => {
+  const doc = minimalDoc();
+  doc.connectors = [{ name: doc.listeners[0].name, listen: '127.0.0.1:7000', target: 'db.test:6380' }];
+  const problems = problemsOf(() => parseConfig(doc));
+  t.match(problems, [{ path: 'connectors[0].name', message: /already the name of listeners\[0\]/ }]);
 });
