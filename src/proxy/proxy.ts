@@ -113,20 +113,17 @@ export async function startProxy(config: Config, deps: ProxyDeps): Promise<Runni
     }),
   }));
   const stopAll = () => Promise.all([...started.map((s) => s.tlsListener.stopAccepting()), ...connectors.map((c) => c.connector.stopAccepting())]);
-  for (const [i, s] of started.entries()) {
+  // Bind in order; on the first failure release what is bound, and name the address in the error.
+  const binds = [
+    ...started.map((s, i) => ({ name: s.config.name, field: `listeners[${i}].listen`, address: s.config.listen, listen: () => s.tlsListener.listen() })),
+    ...connectors.map((c, i) => ({ name: c.config.name, field: `connectors[${i}].listen`, address: c.config.listen, listen: () => c.connector.listen() })),
+  ];
+  for (const bind of binds) {
     try {
-      listeners.set(s.config.name, await s.tlsListener.listen());
+      listeners.set(bind.name, await bind.listen());
     } catch (e) {
       await stopAll();
-      throw listenError(e, `listeners[${i}].listen`, s.config.listen);
-    }
-  }
-  for (const [i, c] of connectors.entries()) {
-    try {
-      listeners.set(c.config.name, await c.connector.listen());
-    } catch (e) {
-      await stopAll();
-      throw listenError(e, `connectors[${i}].listen`, c.config.listen);
+      throw listenError(e, bind.field, bind.address);
     }
   }
   state.onSwap(() => started.forEach((s) => s.tlsListener.refresh()));

@@ -7,8 +7,6 @@ import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { createMetrics } from '../../src/admin/metrics.js';
 import { parseConfig } from '../../src/config/index.js';
 import { issue, type Issued } from '../../src/pki/generate.js';
@@ -16,6 +14,7 @@ import { startProxy, type RunningProxy } from '../../src/proxy/proxy.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { listen, track } from '../helpers/sockets.js';
+import { write as writeFile } from '../helpers/pki-files.js';
 
 const DAY = 86_400_000;
 const now = Date.now();
@@ -48,11 +47,7 @@ function request(port: number, ca: string, client: Issued | undefined, headers: 
 
 t.test('client certificate refusals and the identity the backend sees', async (t) => {
   const dir = t.testdir();
-  const write = (name: string, content: string) => {
-    const file = path.join(dir, name);
-    writeFileSync(file, content);
-    return file;
-  };
+  const write = (name: string, content: string) => writeFile(dir, name, content);
   const root = await issue({ subject: 'Cluster Root', ca: true, ...valid });
   const stranger = await issue({ subject: 'Stranger Root', ca: true, ...valid });
   const server = await issue({ subject: 'db', issuer: root, names: ['db.cluster.test'], ...valid });
@@ -110,11 +105,7 @@ t.test('client certificate refusals and the identity the backend sees', async (t
 
 t.test('a connector refuses a peer whose certificate is for another name, before forwarding a byte', async (t) => {
   const dir = t.testdir();
-  const write = (name: string, content: string) => {
-    const file = path.join(dir, name);
-    writeFileSync(file, content);
-    return file;
-  };
+  const write = (name: string, content: string) => writeFile(dir, name, content);
   const root = await issue({ subject: 'Cluster Root', ca: true, ...valid });
   const wrongName = await issue({ subject: 'other', issuer: root, names: ['other.cluster.test'], ...valid });
   let received = 0;

@@ -6,8 +6,6 @@ import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { createMetrics } from '../../src/admin/metrics.js';
 import { parseConfig } from '../../src/config/index.js';
 import { issue } from '../../src/pki/generate.js';
@@ -15,6 +13,7 @@ import { startProxy, type RunningProxy } from '../../src/proxy/proxy.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { listen, track } from '../helpers/sockets.js';
+import { write as writeFile } from '../helpers/pki-files.js';
 
 const DAY = 86_400_000;
 const now = Date.now();
@@ -29,11 +28,7 @@ async function start(t: Test, doc: Record<string, unknown>): Promise<RunningProx
 }
 
 function files(dir: string) {
-  return (name: string, content: string): string => {
-    const file = path.join(dir, name);
-    writeFileSync(file, content);
-    return file;
-  };
+  return (name: string, content: string): string => writeFile(dir, name, content);
 }
 
 t.test('a client that resumes its session keeps its verified identity', async (t) => {
