@@ -15,6 +15,7 @@ import { systemClock } from '../../src/runtime/clock.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { listen, track } from '../helpers/sockets.js';
 import { write as writeFile } from '../helpers/pki-files.js';
+import { parseProxyV2 } from '../helpers/proxy-v2-parser.js';
 
 const DAY = 86_400_000;
 const now = Date.now();
@@ -125,4 +126,45 @@ t.test('a connector refuses a peer whose certificate is for another name, before
   await new Promise((resolve) => client.once('close', resolve));
   t.equal(received, 0, 'the peer received none of the client bytes');
   t.match(await metrics(), /rechain_handshake_failures_total\{listener="to-db",reason="peer_cert_rejected"\} 1/);
+});
+
+t.test('TCP mode with PROXY protocol: the backend learns the client address and its verified certificate', async (t) => {
+  const dir = t.testdir();
+  const write = (name: string, content: string) => writeFile(dir, name, content);
+  const root = await issue({ subject: 'Cluster Root', ca: true, ...valid });
+  const server = await issue({ subject: 'db', issuer: root, names: ['db.cluster.test'], ...valid });
+  const client = await issue({ subject: 'node-a', issuer: root, names: ['spiffe://cluster.test/node/a'], ...valid });
+  const received: Buffer[] = [];
+  let gotPing: () => void = () => {};
+  const gotAll = new Promise<void>((resolve) => (gotPing = resolve));
+  const backend = net.createServer((s) => {
+    s.on('data', (d: Buffer) => {
+      received.push(d);
+      if (Buffer.concat(received).includes('PING')) gotPing();
+    });
+  });
+  const backendPort = await listen(t, backend);
+  const { proxy } = await start(t, {
+    trust: { stores: [{ name: 'cluster', sources: [write('root.pem', root.pem)] }] },
+    certificates: [{ name: 'db', cert: write('db.pem', server.pem), key: write('db.key', server.keyPem) }],
+    listeners: [
+      {
+        name: 'db', listen: '127.0.0.1:0', backend: `127.0.0.1:${backendPort}`, certificate: 'db', proxyProtocol: true, alpn: ['redis'],
+        clientAuth: { mode: 'require', ca: [write('ca.pem', root.pem)] },
+      },
+    ],
+  });
+  const socket = track(t, tls.connect({ host: '127.0.0.1', port: proxy.listeners.get('db')!.port, ca: root.pem, servername: 'db.cluster.test', cert: client.pem, key: client.keyPem, ALPNProtocols: ['redis'] }));
+  await once(socket, 'secureConnect');
+  socket.write('PING');
+  await gotAll;
+  const header = parseProxyV2(Buffer.concat(received));
+  t.equal(header.family, 'TCP4');
+  t.equal(header.source?.address, '127.0.0.1');
+  t.equal(header.source?.port, socket.localPort, "the client's own port");
+  t.equal(header.authority, 'db.cluster.test', 'SNI');
+  t.equal(header.alpn, 'redis', 'ALPN');
+  t.equal(header.ssl?.verify, 0, 'the client certificate was verified');
+  t.equal(header.ssl?.sub.get(0x22), 'node-a', 'its common name');
+  t.equal(Buffer.concat(received).subarray(header.headerLength).toString(), 'PING', 'then the client bytes');
 });

@@ -173,3 +173,28 @@ t.test('an SNI name no route answers, on a listener without a default backend, c
   const [echo] = (await once(routed, 'data')) as [Buffer];
   t.equal(echo.toString(), 'still serving', 'the listener still serves routed names');
 });
+
+t.test('shutdown stops accepting, lets open connections finish, and closes the rest at the drain deadline', async (t) => {
+  const { root, files } = await simplePki(t.testdir(), Date.now());
+  const backend = await listen(t, net.createServer((s) => s.pipe(s)));
+  const metrics = createMetrics('test');
+  const proxy = await startProxy(parseConfig(listenerDoc(files, { backend: `127.0.0.1:${backend}` })), { env: {}, clock: new ManualClock(Date.now()), logger: silentLogger(), metrics });
+  const port = proxy.listeners.get('l')!.port;
+  const finishing = track(t, tls.connect({ port, host: '127.0.0.1', ca: root.pem, servername: 'localhost' }));
+  const lingering = track(t, tls.connect({ port, host: '127.0.0.1', ca: root.pem, servername: 'localhost' }));
+  await Promise.all([once(finishing, 'secureConnect'), once(lingering, 'secureConnect')]);
+  lingering.on('error', () => {});
+
+  const stopped = proxy.shutdown(500);
+  const refused = net.connect(port, '127.0.0.1');
+  const [error] = (await once(refused, 'error')) as [NodeJS.ErrnoException];
+  t.equal(error.code, 'ECONNREFUSED', 'no new connections once shutdown starts');
+  finishing.write('last words');
+  const [echo] = (await once(finishing, 'data')) as [Buffer];
+  t.equal(echo.toString(), 'last words', 'an open connection keeps working while draining');
+  finishing.end();
+  const lingeringClosed = new Promise((resolve) => lingering.once('close', resolve));
+  await stopped;
+  await lingeringClosed;
+  t.pass('the connection still open at the deadline was closed, and shutdown returned');
+});

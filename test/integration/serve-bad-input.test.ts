@@ -71,6 +71,30 @@ t.test('a configuration file with several problems reports them all with dotted 
   t.match(result.stderr, 'listeners[1].certificate');
 });
 
+t.test('a route whose name the leaf does not cover is a configuration error', async (t) => {
+  const dir = t.testdir();
+  const files = await writeIncidentFiles(await createIncidentPki({ now: Date.now() }), dir);
+  const config = path.join(dir, 'routes.yaml');
+  writeFileSync(
+    config,
+    [
+      `trust: { stores: [{ name: s, sources: [${files.trustNew}] }] }`,
+      `certificates: [{ name: db, cert: ${files.staleBundle}, key: ${files.key}, pool: [${files.pool}] }]`,
+      'listeners:',
+      '  - name: l',
+      '    listen: 127.0.0.1:0',
+      '    certificate: db',
+      '    routes: [{ names: [db-a.cluster.test, db-b.cluster.test], backend: 127.0.0.1:6379 }]',
+      '',
+    ].join('\n'),
+  );
+  const result = await runRechain(['serve', '--config', config]);
+  t.equal(result.code, 2);
+  t.match(result.stderr, 'listeners[0].routes[0].names');
+  t.match(result.stderr, 'db-b.cluster.test is not covered by certificate "db"');
+  t.notMatch(result.stderr, 'db-a.cluster.test is not covered', 'a covered name is not reported');
+});
+
 t.test('an address in use exits 1 naming it, and leaves nothing listening', async (t) => {
   const dir = t.testdir();
   const files = await writeIncidentFiles(await createIncidentPki({ now: Date.now() }), dir);
