@@ -1,9 +1,7 @@
-// The commands and their help text. Flag help comes from the same table parseArgs reads.
-import { CONNECT_FLAGS, SERVE_FLAGS, type FlagSpec } from '../config/index.js';
-import { CHECK_FLAG_HELP, runCheck } from './check.js';
-import { runDemoCommand } from './demo.js';
-import { EXPLAIN_INPUT_FLAGS, runExplain } from './explain.js';
-import { runConnect, runServe } from './serve.js';
+// The commands and their help text. Flag help comes from the same table parseArgs reads. Each
+// command's module is imported when it runs: `explain` never loads the proxy, `--help` nothing.
+import { CONNECT_FLAGS, EXPLAIN_INPUT_FLAGS, SERVE_FLAGS, type FlagSpec } from '../config/flag-tables.js';
+import { CHECK_FLAG_HELP } from './check-help.js';
 import { VERSION } from './version.js';
 
 export interface Command {
@@ -25,13 +23,13 @@ export const COMMANDS = {
     describe: 'Terminate TLS with the computed chain and forward to a plaintext backend',
     synopsis: 'rechain serve --config FILE\n  rechain serve --listen HOST:PORT --backend HOST:PORT --cert FILE --key FILE [flags]',
     flags: flagLines(Object.keys(SERVE_FLAGS)),
-    run: runServe,
+    run: async (args) => (await import('./serve.js')).runServe(args),
   },
   connect: {
     describe: 'Accept plaintext locally and connect out over TLS with a computed client chain, verifying the peer',
     synopsis: 'rechain connect --config FILE\n  rechain connect --listen HOST:PORT --target HOST:PORT [--servername NAME] [--cert FILE --key FILE] [flags]',
     flags: flagLines(Object.keys(CONNECT_FLAGS), CONNECT_FLAGS),
-    run: runConnect,
+    run: async (args) => (await import('./serve.js')).runConnect(args),
   },
   explain: {
     describe: 'Show every candidate chain, its verdict per trust store, and the chosen one',
@@ -41,20 +39,20 @@ export const COMMANDS = {
       ['--at ISO-TIME', 'Judge at this time instead of now'],
       ['--json', 'Print the report as JSON'],
     ],
-    run: runExplain,
+    run: async (args) => (await import('./explain.js')).runExplain(args),
   },
   check: {
     describe: 'Connect to a peer and judge the chain it serves, per trust store',
     synopsis:
       'rechain check HOST:PORT [--servername NAME] [--trust PATH|system|bundled]... [--pool PATH]... [--horizon DUR] [--at ISO-TIME] [--json]\n  rechain check HOST:PORT --config FILE [--servername NAME] [--pool PATH]... [--json]',
     flags: CHECK_FLAG_HELP,
-    run: runCheck,
+    run: async (args) => (await import('./check.js')).runCheck(args),
   },
   demo: {
     describe: 'Replay the September 2021 chain incident on this machine and show rechain fixing it',
     synopsis: 'rechain demo [--duration SECONDS]',
     flags: [['--duration SECONDS', 'Stop after this long (default: run until Ctrl-C)']],
-    run: runDemoCommand,
+    run: async (args) => (await import('./demo.js')).runDemoCommand(args),
   },
   version: {
     describe: `rechain ${VERSION}`,

@@ -2,7 +2,8 @@
 // reasons, and the chosen chain. Exit 0 if every certificate has a valid chain, 1 if not.
 // With --cert/--pool/--trust/--at/--servername it is a plain path validator.
 import { reportView } from '../chain/report-view.js';
-import { configFromServeFlags, loadConfigFile, SERVE_PARSE_OPTIONS, type Config } from '../config/index.js';
+import { configFromServeFlags, loadConfigFile, type Config } from '../config/index.js';
+import { EXPLAIN_INPUT_FLAGS, SERVE_PARSE_OPTIONS } from '../config/flag-tables.js';
 import { ConfigError, ErrorCodes, RechainError } from '../errors.js';
 import { CachingSignatureVerifier } from '../pki/signatures.js';
 import { computeReports } from '../tls/compute.js';
@@ -11,7 +12,6 @@ import { createAiaFetcher } from '../trust/aia.js';
 import { parseFlags } from './args.js';
 import { renderExplain } from './render-explain.js';
 
-export const EXPLAIN_INPUT_FLAGS = ['cert', 'key', 'password-file', 'pool', 'trust', 'distrust', 'horizon', 'prefer-root', 'servername'] as const;
 
 const OPTIONS = {
   config: SERVE_PARSE_OPTIONS.config,

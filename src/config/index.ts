@@ -8,6 +8,5 @@ export { parseConfig } from './parse.js';
 export { loadConfigFile, loadConnectConfig, loadServeConfig } from './load.js';
 export { CONNECT_FLAGS, CONNECT_PARSE_OPTIONS, configFromConnectFlags, type ConnectFlags } from './connect-flags.js';
 export { configFromServeFlags, SERVE_FLAGS, SERVE_PARSE_OPTIONS, type FlagSpec, type ServeFlagName, type ServeFlags } from './flags.js';
-export { ConfigSchema, configJsonSchemaText } from './schema.js';
 export type * from './types.js';
 export { CLIENT_AUTH_MODES, LISTENER_MODES, LOG_LEVELS, TLS_VERSIONS, XFCC_DETAILS } from './types.js';

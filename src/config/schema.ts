@@ -5,8 +5,8 @@ import { Type, type Static, type TSchema, type TString } from '@sinclair/typebox
 import { DEFAULTS } from './defaults.js';
 import type { StringFormatName } from './formats.js';
 import { CLIENT_AUTH_MODES, LISTENER_MODES, LOG_LEVELS, TLS_VERSIONS, XFCC_DETAILS } from './types.js';
+import { NAME_PATTERN } from './patterns.js';
 
-export const NAME_PATTERN = '^[a-z0-9_-]+$';
 
 function stringEnum<const T extends readonly string[]>(values: T, options: { description: string; default?: T[number] }) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });

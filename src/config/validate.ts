@@ -1,16 +1,31 @@
-// Shape validation: ajv (every error, not the first) against the TypeBox schema, with each ajv
-// error turned into a problem an operator can act on: a dotted path and a plain sentence.
+// Shape validation: ajv (every error, not the first) against config/rechain.schema.json, with
+// each ajv error turned into a problem an operator can act on: a dotted path and a plain
+// sentence. The JSON file is generated from the TypeBox schema (schema.ts) and a test keeps the
+// two equal; reading the JSON at run time spares every command TypeBox's load time.
 import { Ajv, type ErrorObject } from 'ajv';
 import type { ConfigProblem } from '../errors.js';
 import { STRING_FORMATS, isStringFormatName } from './formats.js';
 import { formatPath, pointerKeys, type PathKey } from './paths.js';
-import { ConfigSchema, NAME_PATTERN } from './schema.js';
+import { NAME_PATTERN } from './patterns.js';
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+/** config/rechain.schema.json above this file: src/config/ from source, dist/src/config/ built. */
+function committedSchema(): object {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'config', 'rechain.schema.json');
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as object;
+    if (path.dirname(dir) === dir) throw new Error('config/rechain.schema.json not found above the config module');
+  }
+}
+
+// The schema is trusted (generated, tested), so ajv need not validate it against its meta-schema.
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, validateSchema: false });
 for (const [name, format] of Object.entries(STRING_FORMATS)) {
   ajv.addFormat(name, { type: 'string', validate: (text: string) => format.problem(text) === undefined });
 }
-const validateConfig = ajv.compile(ConfigSchema);
+const validateConfig = ajv.compile(committedSchema());
 
 const PATTERN_MEANINGS: Record<string, string> = {
   [NAME_PATTERN]: "must use only lowercase letters, digits, '-' and '_'",

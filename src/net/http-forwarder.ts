@@ -177,18 +177,20 @@ function hopByHopNames(connection: string | undefined): string[] {
   return names;
 }
 
-// Two timers, as Go's Transport has: one while a new connection is being established, one from
-// the request fully sent to the response head. A slow upload is the client's to time out.
+// Two timeouts, as Go's Transport has: one while a new connection is being established, one
+// from the request fully sent to the response head. A slow upload is the client's to time out.
+// A pooled keep-alive connection needs no connect timer, so most requests arm one timer only.
 function armTimeouts(proxyReq: ClientRequest, connectTimeoutMs: number, responseTimeoutMs: number): void {
   const fail = (reason: 'connect_timeout' | 'response_timeout', ms: number): void => {
     proxyReq.destroy(new BackendTimeoutError(reason, ms));
   };
   let answered = false;
+  let connectTimer: NodeJS.Timeout | undefined;
   let responseTimer: NodeJS.Timeout | undefined;
-  const connectTimer = setTimeout(fail, connectTimeoutMs, 'connect_timeout', connectTimeoutMs);
   const onSocket = (socket: Socket): void => {
-    if (socket.connecting) socket.once('connect', () => clearTimeout(connectTimer));
-    else clearTimeout(connectTimer); // a pooled keep-alive connection
+    if (!socket.connecting) return;
+    connectTimer = setTimeout(fail, connectTimeoutMs, 'connect_timeout', connectTimeoutMs);
+    socket.once('connect', () => clearTimeout(connectTimer));
   };
   if (proxyReq.socket) onSocket(proxyReq.socket);
   else proxyReq.once('socket', onSocket);

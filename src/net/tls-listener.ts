@@ -30,6 +30,8 @@ export interface TlsListenerOptions<T extends ListenTarget, P> {
   readonly host: string;
   readonly port: number;
   readonly alpn: readonly string[];
+  /** Routes by SNI exist; without them every name gets the default context and no callback runs. */
+  readonly sniRouting: boolean;
   readonly requestClientCert: boolean;
   readonly handshakeTimeoutMs: number;
   readonly maxConnections: number;
@@ -63,7 +65,7 @@ export class TlsListener<T extends ListenTarget, P = never> {
       requestCert: options.requestClientCert,
       rejectUnauthorized: false,
       ...(options.alpn.length > 0 ? { ALPNProtocols: [...options.alpn] } : {}),
-      SNICallback: (servername, cb) => cb(null, options.routing().router.route(servername).context),
+      ...(options.sniRouting ? { SNICallback: (servername: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) => cb(null, options.routing().router.route(servername).context) } : {}),
     });
     this.#server.on('connection', (raw: net.Socket) => this.#onAccept(raw));
     this.#server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => this.#onFailure(error, socket));

@@ -5,7 +5,7 @@ import { randomBytes, webcrypto, KeyObject } from 'node:crypto';
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import { Certificate } from './certificate.js';
 import { encodePem } from './pem.js';
-import { x509 } from './x509.js';
+import { x509 as peculiar, type X509 } from './x509.js';
 
 export type KeyAlgorithm = 'ec-p256' | 'ec-p384' | 'rsa-2048' | 'ed25519';
 
@@ -78,7 +78,7 @@ function toDn(subject: string): string {
   return subject.includes('=') ? subject : `CN=${subject}`;
 }
 
-function sanEntries(names: readonly string[]): x509.JsonGeneralNames {
+function sanEntries(names: readonly string[]): X509.JsonGeneralNames {
   return names.map((n) => {
     if (n.includes('://')) return { type: 'url' as const, value: n };
     if (n.includes('@')) return { type: 'email' as const, value: n };
@@ -90,10 +90,11 @@ function sanEntries(names: readonly string[]): x509.JsonGeneralNames {
 const EKU_OIDS = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' } as const;
 
 export async function issue(spec: IssueSpec): Promise<Issued> {
+  const x509 = peculiar();
   const key = spec.key ?? (await generateKey(spec.algorithm));
   const signer = spec.issuer?.key ?? key;
   const ca = spec.ca ?? false;
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(ca, spec.pathLen, true),
     new x509.KeyUsagesExtension(
       ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature,
@@ -132,7 +133,7 @@ export function privateKeyObject(key: KeyPair): KeyObject {
   return KeyObject.from(key.pair.privateKey);
 }
 
-function nameConstraintsExtension(permitted: readonly string[], excluded: readonly string[]): x509.Extension {
+function nameConstraintsExtension(permitted: readonly string[], excluded: readonly string[]): X509.Extension {
   // GeneralSubtrees of dNSName bases, encoded by hand: @peculiar/x509 has no builder for them.
   const subtrees = (names: readonly string[], tag: number): Buffer => {
     const items = names.map((n) => {
@@ -144,5 +145,5 @@ function nameConstraintsExtension(permitted: readonly string[], excluded: readon
   };
   const parts = [permitted.length ? subtrees(permitted, 0xa0) : Buffer.alloc(0), excluded.length ? subtrees(excluded, 0xa1) : Buffer.alloc(0)];
   const body = Buffer.concat(parts);
-  return new x509.Extension('2.5.29.30', true, Buffer.concat([Buffer.from([0x30, body.length]), body]));
+  return new (peculiar().Extension)('2.5.29.30', true, Buffer.concat([Buffer.from([0x30, body.length]), body]));
 }

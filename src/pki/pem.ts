@@ -16,7 +16,8 @@ export function decodePem(text: string): PemBlock[] {
     const body = m[2]!;
     const headers = body.includes(':');
     const base64 = headers ? body.slice(body.search(/\r?\n\r?\n/) + 1) : body;
-    blocks.push({ label: m[1]!, der: Buffer.from(base64.replace(/\s+/g, ''), 'base64'), headers });
+    // Node's base64 decoder skips the line breaks itself.
+    blocks.push({ label: m[1]!, der: Buffer.from(base64, 'base64'), headers });
   }
   return blocks;
 }

@@ -1,9 +1,10 @@
 // The one adapter around @peculiar/x509 and its ASN.1 schemas. Everything else in rechain sees
-// plain data (facts.ts) and never imports the library. @peculiar/x509 2.x needs the
-// reflect-metadata polyfill loaded before it, so it is imported here, first, exactly once.
-import 'reflect-metadata';
+// plain data (facts.ts) and never imports the library. Decoding uses the light @peculiar/asn1-*
+// schemas; the full @peculiar/x509 (certificate generation, PKCS#7) costs ~50 ms to load, so it
+// is loaded on first use, after the reflect-metadata polyfill its 2.x version needs.
+import { createRequire } from 'node:module';
 import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
   AuthorityInfoAccessSyntax,
@@ -21,9 +22,20 @@ import {
   id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+const require = createRequire(import.meta.url);
+let library: typeof X509 | undefined;
 
-export { x509 };
+/** @peculiar/x509, loaded once on first use. */
+export function x509(): typeof X509 {
+  if (!library) {
+    require('reflect-metadata');
+    library = require('@peculiar/x509') as typeof X509;
+    library.cryptoProvider.set(webcrypto as unknown as Parameters<typeof library.cryptoProvider.set>[0]);
+  }
+  return library;
+}
+
+export type { X509 };
 
 /** The ASN.1 view of a certificate, parsed once. */
 export type DecodedCertificate = AsnCertificate;
@@ -97,10 +109,12 @@ export const ExtensionOids = {
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
 } as const;
 
-/** RFC 4514 text of a DER-encoded Name, e.g. `CN=R3, O=Let's Encrypt, C=US`. */
+/** A Name for people, in encoded order: `C=US, O=Let's Encrypt, CN=R3`. */
 export function nameToString(der: Uint8Array): string {
   try {
-    return new x509.Name(der).toString();
+    return [...AsnConvert.parse(der, AsnName)]
+      .map((rdn) => [...rdn].map((atv) => `${SHORT_NAMES[atv.type] ?? atv.type}=${escapeRfc2253(atv.value.toString())}`).join('+'))
+      .join(', ');
   } catch {
     return `<unparsable name ${Buffer.from(der).toString('hex').slice(0, 16)}...>`;
   }
@@ -162,12 +176,13 @@ export function nameToRfc2253(der: Uint8Array): string {
 
 /** The certificates inside a PKCS#7 / CMS SignedData (.p7b, .p7c), DER-encoded. */
 export function pkcs7Certificates(der: Uint8Array): Buffer[] {
-  const certs = new x509.X509Certificates(der);
+  const certs = new (x509().X509Certificates)(der);
   return certs.map((c) => Buffer.from(c.rawData));
 }
 
 /** Encode certificates as a degenerate PKCS#7 SignedData (what .p7b files hold). */
 export function encodePkcs7(ders: readonly Uint8Array[]): Buffer {
-  const certs = new x509.X509Certificates(ders.map((d) => new x509.X509Certificate(d)));
+  const lib = x509();
+  const certs = new lib.X509Certificates(ders.map((d) => new lib.X509Certificate(d)));
   return Buffer.from(certs.export('raw'));
 }

@@ -72,6 +72,7 @@ function startListener(config: Config, listener: ListenerConfig, state: ServingS
     host: listener.listen.host,
     port: listener.listen.port,
     alpn: listener.mode === 'http' ? ['http/1.1'] : listener.alpn,
+    sniRouting: listener.routes.length > 0,
     requestClientCert: listener.clientAuth.mode !== 'none',
     handshakeTimeoutMs: config.limits.handshakeTimeoutMs,
     maxConnections: config.limits.maxConnections,
