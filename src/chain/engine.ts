@@ -93,7 +93,6 @@ export interface ChainReport {
 
 interface Computation {
   readonly request: ChainRequest;
-  readonly budget: Budget;
   readonly judge: PathJudge;
 }
 
@@ -170,7 +169,7 @@ export function computeChain(request: ChainRequest): ChainReport {
     distrust: request.policy.distrust,
     nameComparisonLimit: budget.limits.nameComparisons,
   };
-  const c: Computation = { request, budget, judge: new PathJudge(judgeContext) };
+  const c: Computation = { request, judge: new PathJudge(judgeContext) };
   const pool = new CandidatePool([...request.bundle, ...request.pool]);
 
   const distinct = new Map<string, BuiltPath>();
