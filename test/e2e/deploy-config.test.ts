@@ -20,7 +20,7 @@ import {
   findTool,
   KUSTOMIZATIONS,
   rechainWorkloads,
-  render,
+  renderAll,
   resolvePort,
   TOOL_HINTS,
   type K8sObject,
@@ -52,10 +52,7 @@ const kubectl = findTool('kubectl');
 if (!kubectl) {
   t.fail(`kubectl is not on PATH: ${TOOL_HINTS.kubectl}`);
 } else {
-  const rendered = Object.fromEntries(KUSTOMIZATIONS.map((name) => [name, render(kubectl, name)])) as Record<
-    (typeof KUSTOMIZATIONS)[number],
-    K8sObject[]
-  >;
+  const rendered = renderAll(kubectl);
   const configs = KUSTOMIZATIONS.flatMap((overlay) =>
     find<IConfigMap>(rendered[overlay], 'ConfigMap')
       .filter((cm) => cm.data?.[CONFIG_KEY] !== undefined)

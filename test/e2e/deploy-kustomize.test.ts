@@ -16,7 +16,7 @@ import {
   KUSTOMIZATIONS,
   objectId,
   rechainWorkloads,
-  render,
+  renderAll,
   resolvePort,
   selects,
   TOOL_HINTS,
@@ -28,10 +28,7 @@ const kubectl = findTool('kubectl');
 if (!kubectl) {
   t.fail(`kubectl is not on PATH: ${TOOL_HINTS.kubectl}`);
 } else {
-  const rendered = Object.fromEntries(KUSTOMIZATIONS.map((name) => [name, render(kubectl, name)])) as Record<
-    (typeof KUSTOMIZATIONS)[number],
-    K8sObject[]
-  >;
+  const rendered = renderAll(kubectl);
 
   t.test('every kustomization renders, and every object validates against its schema', async (t) => {
     for (const name of KUSTOMIZATIONS) {
@@ -60,14 +57,9 @@ if (!kubectl) {
     if (!sts?.spec) return;
     t.equal(sts.spec.replicas, 3, '3 replicas');
     const podLabels = sts.spec.template.metadata?.labels;
-    t.ok(selects(sts.spec.selector.matchLabels, podLabels), 'the selector matches the pod template');
-
-    const [workload] = rechainWorkloads(objects);
-    t.ok(workload, 'the pods run a container named rechain');
+    const workload = checkWorkload(t, objects, sts.spec);
     if (!workload) return;
     const { pod, container } = workload;
-    t.same(container.args, ['serve', '--config', '/etc/rechain/rechain.yaml'], 'rechain serve --config /etc/rechain/rechain.yaml');
-    checkRechainPod(t, objects, pod, container);
 
     const redis = pod.containers.find((c) => c.name === 'redis');
     t.match(redis?.image ?? '', /^redis:7(\.|$)/, 'the database is redis 7');
@@ -111,14 +103,9 @@ if (!kubectl) {
     if (!deployment?.spec) return;
     t.ok((deployment.spec.replicas ?? 1) >= 2, 'at least 2 replicas');
     const podLabels = deployment.spec.template.metadata?.labels;
-    t.ok(selects(deployment.spec.selector.matchLabels, podLabels), 'the selector matches the pod template');
-
-    const [workload] = rechainWorkloads(objects);
-    t.ok(workload, 'the pods run a container named rechain');
+    const workload = checkWorkload(t, objects, deployment.spec);
     if (!workload) return;
     const { pod, container } = workload;
-    t.same(container.args, ['serve', '--config', '/etc/rechain/rechain.yaml'], 'rechain serve --config /etc/rechain/rechain.yaml');
-    checkRechainPod(t, objects, pod, container);
 
     const anti = pod.affinity?.podAntiAffinity;
     const terms = [
@@ -218,4 +205,15 @@ function checkHardened(t: Test, pod: IPodSpec, container: IContainer): void {
   t.notOk(sc.capabilities?.add?.length, `${name}: no capability added`);
   const seccomp = sc.seccompProfile?.type ?? pod.securityContext?.seccompProfile?.type;
   t.equal(seccomp, 'RuntimeDefault', `${name}: seccomp RuntimeDefault`);
+}
+
+/** The workload selects its pods, which run `rechain serve --config` with a hardened container. */
+function checkWorkload(t: Test, objects: K8sObject[], spec: { selector: { matchLabels?: Record<string, string> }; template: { metadata?: { labels?: Record<string, string> } } }) {
+  t.ok(selects(spec.selector.matchLabels, spec.template.metadata?.labels), 'the selector matches the pod template');
+  const [workload] = rechainWorkloads(objects);
+  t.ok(workload, 'the pods run a container named rechain');
+  if (!workload) return undefined;
+  t.same(workload.container.args, ['serve', '--config', '/etc/rechain/rechain.yaml'], 'rechain serve --config /etc/rechain/rechain.yaml');
+  checkRechainPod(t, objects, workload.pod, workload.container);
+  return workload;
 }

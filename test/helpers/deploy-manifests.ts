@@ -85,6 +85,11 @@ export interface K8sObject {
 }
 
 /** `kubectl kustomize DIR`, parsed. Throws with kubectl's stderr when rendering fails. */
+/** Every kustomization, rendered. */
+export function renderAll(kubectl: string): Record<KustomizationName, K8sObject[]> {
+  return Object.fromEntries(KUSTOMIZATIONS.map((name) => [name, render(kubectl, name)])) as Record<KustomizationName, K8sObject[]>;
+}
+
 export function render(kubectl: string, name: KustomizationName): K8sObject[] {
   const dir = path.join(KUBERNETES_DIR, name);
   const res = spawnSync(kubectl, ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
