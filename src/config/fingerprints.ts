@@ -11,9 +11,9 @@ export function normalizeSha256(text: string): string | undefined {
 }
 
 export function sha256Problem(text: string): string | undefined {
-  return normalizeSha256(text) === undefined
-    ? `"${text}" is not a SHA-256: 64 hex digits, optionally with a sha256: prefix and colons`
-    : undefined;
+  if (normalizeSha256(text) !== undefined) return undefined;
+  const sha1 = /^[0-9a-f]{40}$/i.test(text.replace(/:/g, '')) ? ' (this looks like a SHA-1 fingerprint)' : '';
+  return `"${text}" is not a SHA-256${sha1}: 64 hex digits, optionally with a sha256: prefix and colons, as \`openssl x509 -noout -fingerprint -sha256\` prints`;
 }
 
 /** A preferred root: `sha256:<hex>` is the SPKI hash of the root's key, anything else its common name. */

@@ -7,4 +7,3 @@
 export { loadTrustSource, type TrustSource } from './source.js';
 export { DISTRIBUTION_TRUST_PATHS, type Environment, type SystemTrustPaths } from './system.js';
 export { loadTrustStore, type LoadedTrustStore, type TrustStoreSpec } from './store.js';
-export { parseDistrustEntry } from './distrust.js';

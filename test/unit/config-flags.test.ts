@@ -68,7 +68,7 @@ t.test('problems are reported under the flag that caused them', async (t) => {
   t.same(flagProblems(['--listen', '0.0.0.0:443', '--cert', 'c.pem']), ['--backend: is required: there is no route to send connections to']);
   t.same(flagProblems([...SIDECAR, '--trust', 'system', '--trust', '', '--distrust', 'abc', '--horizon', '30', '--mode', 'http', '--alpn', 'h2']), [
     '--trust: must not be empty',
-    '--distrust: "abc" is not a SHA-256: 64 hex digits, optionally with a sha256: prefix and colons',
+    '--distrust: "abc" is not a SHA-256: 64 hex digits, optionally with a sha256: prefix and colons, as `openssl x509 -noout -fingerprint -sha256` prints',
     '--horizon: "30" needs a unit: write a number and a unit (ms, s, m, h, d) such as 30s or 1h30m',
     '--alpn: is only used in tcp mode (http mode always offers http/1.1)',
   ]);

@@ -65,8 +65,8 @@ t.test('shape problems say what a good value looks like', async (t) => {
   t.same(problems(doc), [
     'admin.listen: must be HOST:PORT such as 0.0.0.0:443 or [::]:443',
     'log.level: "verbose" is not one of trace, debug, info, warn, error, fatal, silent',
-    'trust.distrust[0]: "abc" is not a SHA-256: 64 hex digits, optionally with a sha256: prefix and colons',
-    'trust.prefer[0]: "sha256:xyz" is not a SHA-256: 64 hex digits, optionally with a sha256: prefix and colons',
+    'trust.distrust[0]: "abc" is not a SHA-256: 64 hex digits, optionally with a sha256: prefix and colons, as `openssl x509 -noout -fingerprint -sha256` prints',
+    'trust.prefer[0]: "sha256:xyz" is not a SHA-256: 64 hex digits, optionally with a sha256: prefix and colons, as `openssl x509 -noout -fingerprint -sha256` prints',
     'trust.maxDepth: must be a whole number',
     'trust.aia: must be a boolean',
     "certificates[0].name: must use only lowercase letters, digits, '-' and '_'",
@@ -274,4 +274,10 @@ t.test('a connector may not share a listener\'s name (they share the metrics lab
   doc.connectors = [{ name: doc.listeners[0].name, listen: '127.0.0.1:7000', target: 'db.test:6380' }];
   const problems = problemsOf(() => parseConfig(doc));
   t.match(problems, [{ path: 'connectors[0].name', message: /already the name of listeners\[0\]/ }]);
+});
+
+t.test('a SHA-1 fingerprint where a SHA-256 belongs is named as such', async (t) => {
+  const doc = minimalDoc();
+  doc.trust.distrust = ['DA:39:A3:EE:5E:6B:4B:0D:32:55:BF:EF:95:60:18:90:AF:D8:07:09'];
+  t.match(problems(doc), [/trust\.distrust\[0\]: .* is not a SHA-256 \(this looks like a SHA-1 fingerprint\)/]);
 });
