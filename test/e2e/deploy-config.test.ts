@@ -10,7 +10,6 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import type { IConfigMap, IContainer, IPodSpec, IService } from 'kubernetes-models/v1';
 import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1';
-import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { STRING_FORMATS } from '../../src/config/formats.js';
 import { parseConfig } from '../../src/config/index.js';
 import {

@@ -4,23 +4,13 @@
 // computed client chain. Clients reach each member over TLS through another serve listener
 // (ALPN h2 for gRPC), and `etcdctl endpoint health` must report every member healthy.
 import t from 'tap';
+import { closedPort } from '../helpers/sockets.js';
 import { execFile, spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import { once } from 'node:events';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { boundPorts, startRechain } from '../helpers/rechain-process.js';
 import { createClusterPki } from '../helpers/cluster-pki.js';
-
-async function freePort(host = '127.0.0.1'): Promise<number> {
-  const server = net.createServer().listen(0, host);
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 function etcdctl(args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -36,7 +26,7 @@ t.test('etcd peers talk through rechain sidecars; etcdctl endpoint health over T
   const pki = await createClusterPki(dir, names, ['e1']);
   const node = (n: string) => pki.nodes.find((x) => x.name === n)!;
   const ports = new Map<string, { peer: number; client: number; advertised: number }>();
-  for (const n of names) ports.set(n, { peer: await freePort(), client: await freePort(), advertised: await freePort() });
+  for (const n of names) ports.set(n, { peer: await closedPort(), client: await closedPort(), advertised: await closedPort() });
 
   // Per member: a serve sidecar in front of its plaintext peer and client ports.
   const peerTls = new Map<string, number>();

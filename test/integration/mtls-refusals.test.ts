@@ -2,17 +2,13 @@
 // the list, an expired client certificate, a bad signature, no certificate, a spoofed XFCC
 // header, and a connector whose peer presents a certificate for another name. A refused peer
 // never reaches the backend; each refusal is counted with its reason.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { once } from 'node:events';
-import { createMetrics } from '../../src/admin/metrics.js';
-import { parseConfig } from '../../src/config/index.js';
 import { issue, type Issued } from '../../src/pki/generate.js';
-import { startProxy, type RunningProxy } from '../../src/proxy/proxy.js';
-import { systemClock } from '../../src/runtime/clock.js';
-import { silentLogger } from '../../src/runtime/logger.js';
+import { startTestProxy as start } from '../helpers/proxy.js';
 import { listen, track } from '../helpers/sockets.js';
 import { write as writeFile } from '../helpers/pki-files.js';
 import { parseProxyV2 } from '../helpers/proxy-v2-parser.js';
@@ -20,13 +16,6 @@ import { parseProxyV2 } from '../helpers/proxy-v2-parser.js';
 const DAY = 86_400_000;
 const now = Date.now();
 const valid = { notBefore: new Date(now - DAY), notAfter: new Date(now + 90 * DAY) };
-
-async function start(t: Test, doc: Record<string, unknown>): Promise<{ proxy: RunningProxy; metrics: () => Promise<string> }> {
-  const metrics = createMetrics('test');
-  const proxy = await startProxy(parseConfig({ ...doc, reload: { interval: '0s' } }), { env: {}, clock: systemClock, logger: silentLogger(), metrics });
-  t.teardown(() => proxy.shutdown(0));
-  return { proxy, metrics: () => metrics.render() };
-}
 
 /** A TLS client with an optional client certificate; resolves with the HTTP status, or 'refused'. */
 function request(port: number, ca: string, client: Issued | undefined, headers: Record<string, string> = {}): Promise<{ status: number | 'refused'; body: string }> {

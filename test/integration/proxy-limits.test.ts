@@ -1,7 +1,7 @@
 // The proxy in-process, with an injected clock: the periodic recompute applies the horizon as
 // time passes; max connections, handshake timeouts, garbage from clients and failing backends
 // each cost one socket and a counted reason, never the process.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -11,9 +11,10 @@ import path from 'node:path';
 import { createMetrics } from '../../src/admin/metrics.js';
 import { parseConfig } from '../../src/config/index.js';
 import { issue } from '../../src/pki/generate.js';
-import { startProxy, type RunningProxy } from '../../src/proxy/proxy.js';
+import { startProxy } from '../../src/proxy/proxy.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { silentLogger } from '../../src/runtime/logger.js';
+import { startTestProxy as start } from '../helpers/proxy.js';
 import { closedPort, listen, track } from '../helpers/sockets.js';
 import { sClient } from '../helpers/tls-clients.js';
 
@@ -27,13 +28,6 @@ async function simplePki(dir: string, now: number) {
   writeFileSync(files.key, leaf.keyPem);
   writeFileSync(files.trust, root.pem);
   return { root, leaf, files };
-}
-
-async function start(t: Test, doc: Record<string, unknown>, clock = new ManualClock(Date.now())): Promise<{ proxy: RunningProxy; metrics: () => Promise<string> }> {
-  const metrics = createMetrics('test');
-  const proxy = await startProxy(parseConfig(doc), { env: {}, clock, logger: silentLogger(), metrics });
-  t.teardown(() => proxy.shutdown(0));
-  return { proxy, metrics: () => metrics.render() };
 }
 
 function listenerDoc(files: { cert: string; key: string; trust: string }, listener: Record<string, unknown>, limits: Record<string, unknown> = {}) {

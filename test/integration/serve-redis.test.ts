@@ -1,20 +1,10 @@
 // TCP mode in front of a real database: redis-server on loopback in plaintext, rechain serving
 // the 2021 stale bundle rewritten, and redis-cli --tls verifying the chain with only ISRG Root X1.
 import t from 'tap';
+import { closedPort } from '../helpers/sockets.js';
 import { execFile, spawn } from 'node:child_process';
-import net from 'node:net';
-import { once } from 'node:events';
 import { createIncidentPki, writeIncidentFiles } from '../../src/demo/incident-pki.js';
 import { boundPorts, startRechain } from '../helpers/rechain-process.js';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 function redisCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -27,7 +17,7 @@ function redisCli(args: string[]): Promise<{ code: number; stdout: string; stder
 t.test('redis-cli --tls reaches redis-server through rechain in TCP mode', async (t) => {
   const dir = t.testdir();
   const files = await writeIncidentFiles(await createIncidentPki({ now: Date.now() }), dir);
-  const redisPort = await freePort();
+  const redisPort = await closedPort();
   const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   t.teardown(() => {
     redis.kill('SIGTERM');

@@ -1,17 +1,13 @@
 // Session resumption with peer verification: a resumed session carries at most the peer's
 // leaf, so rechain resumes only what it verified in full. A client resuming its session keeps
 // its verified identity; a connector resumes its session to the target and still relays.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { once } from 'node:events';
-import { createMetrics } from '../../src/admin/metrics.js';
-import { parseConfig } from '../../src/config/index.js';
 import { issue } from '../../src/pki/generate.js';
-import { startProxy, type RunningProxy } from '../../src/proxy/proxy.js';
-import { systemClock } from '../../src/runtime/clock.js';
-import { silentLogger } from '../../src/runtime/logger.js';
+import { startTestProxy } from '../helpers/proxy.js';
 import { listen, track } from '../helpers/sockets.js';
 import { write as writeFile } from '../helpers/pki-files.js';
 
@@ -20,12 +16,6 @@ const now = Date.now();
 const valid = { notBefore: new Date(now - DAY), notAfter: new Date(now + 90 * DAY) };
 // TLS 1.2 hands the session over within the handshake, so resumption is deterministic.
 const tls12 = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } as const;
-
-async function start(t: Test, doc: Record<string, unknown>): Promise<RunningProxy> {
-  const proxy = await startProxy(parseConfig({ ...doc, reload: { interval: '0s' } }), { env: {}, clock: systemClock, logger: silentLogger(), metrics: createMetrics('test') });
-  t.teardown(() => proxy.shutdown(0));
-  return proxy;
-}
 
 function files(dir: string) {
   return (name: string, content: string): string => writeFile(dir, name, content);
@@ -38,7 +28,7 @@ t.test('a client that resumes its session keeps its verified identity', async (t
   const server = await issue({ subject: 'db', issuer: int, names: ['db.test'], ...valid });
   const client = await issue({ subject: 'node-a', issuer: int, names: ['spiffe://cluster.test/node/a'], ...valid });
   const backendPort = await listen(t, http.createServer((req, res) => res.end(String(req.headers['x-forwarded-client-cert'] ?? ''))));
-  const proxy = await start(t, {
+  const { proxy } = await startTestProxy(t, {
     trust: { stores: [{ name: 's', sources: [write('root.pem', root.pem)] }] },
     certificates: [{ name: 'db', cert: write('db.pem', server.pem + int.pem), key: write('db.key', server.keyPem) }],
     listeners: [
@@ -82,7 +72,7 @@ t.test('a connector resumes its session to the target, and still relays', async 
     s.pipe(s);
   });
   const targetPort = await listen(t, server);
-  const proxy = await start(t, {
+  const { proxy } = await startTestProxy(t, {
     trust: { stores: [{ name: 's', sources: [write('root.pem', root.pem)] }] },
     connectors: [{ name: 'to-db', listen: '127.0.0.1:0', target: `127.0.0.1:${targetPort}`, servername: 'db.test', tls: tls12 }],
   });

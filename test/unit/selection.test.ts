@@ -4,7 +4,7 @@ import t from 'tap';
 import { computeChain } from '../../src/chain/engine.js';
 import { CachingSignatureVerifier } from '../../src/pki/signatures.js';
 import { servedChainMetrics, servedExpiry } from '../../src/tls/selection.js';
-import { buildGraph, DAY, policy } from '../helpers/trust-graph.js';
+import { buildGraph, policy } from '../helpers/trust-graph.js';
 
 t.test('a long chain that serves two stores expires with the earliest anchor either store reaches', async (t) => {
   const g = await buildGraph('2021-09-01T00:00:00Z', {
